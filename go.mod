@@ -1,0 +1,3 @@
+module github.com/jiayuan-inspect/jiayuan
+
+go 1.26.8
