@@ -1,3 +1,5 @@
 module github.com/jiayuan-inspect/jiayuan
 
 go 1.26.8
+
+require fyne.io/fyne/v2 v2.7.1 // indirect

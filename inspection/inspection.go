@@ -154,15 +154,15 @@ type Signature struct {
 
 // Inspection is one visit to one community with one template.
 type Inspection struct {
-	ID              string       `json:"id"`
-	CommunityID     string       `json:"community_id"`
-	TemplateID      string       `json:"template_id"`
-	TemplateVersion int          `json:"template_version"`
-	Inspectors      []string     `json:"inspectors"`
-	StartedAt       time.Time    `json:"started_at"`
-	Status          Status       `json:"status"`
-	FinalizedAt     *time.Time   `json:"finalized_at"`
-	Signatures      []Signature  `json:"signatures"`
+	ID              string      `json:"id"`
+	CommunityID     string      `json:"community_id"`
+	TemplateID      string      `json:"template_id"`
+	TemplateVersion int         `json:"template_version"`
+	Inspectors      []string    `json:"inspectors"`
+	StartedAt       time.Time   `json:"started_at"`
+	Status          Status      `json:"status"`
+	FinalizedAt     *time.Time  `json:"finalized_at"`
+	Signatures      []Signature `json:"signatures"`
 	// AmendsID is the inspection this one corrects (更正), empty for an
 	// original; AmendReason says why.
 	AmendsID    string `json:"amends_id"`
