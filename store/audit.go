@@ -1,0 +1,147 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// auditedTables are the tables whose rows the audit log follows; each has
+// a text primary key named id.
+var auditedTables = []string{"communities", "templates", "inspections", "answers", "corrective_actions"}
+
+// snapshot renders one row as canonical JSON (columns in table order), or
+// "" when the row does not exist. The audit log stores it; Verify renders
+// the live row the same way and compares.
+func snapshot(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, table, id string) (string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT * FROM `+table+` WHERE id = ?`, id)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", rows.Err()
+	}
+	s, err := rowJSON(rows)
+	if err != nil {
+		return "", err
+	}
+	return s, rows.Close()
+}
+
+func rowJSON(rows *sql.Rows) (string, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(c)
+		b.Write(k)
+		b.WriteByte(':')
+		v := vals[i]
+		if bs, ok := v.([]byte); ok {
+			v = "base64:" + base64.StdEncoding.EncodeToString(bs)
+		}
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		b.Write(enc)
+	}
+	b.WriteByte('}')
+	return b.String(), nil
+}
+
+// Audit actions.
+const (
+	actionCreate   = "create"
+	actionUpdate   = "update"
+	actionFinalize = "finalize"
+	actionAmend    = "amend"
+	actionImport   = "import"
+)
+
+func auditHash(prev, at, device, actor, entity, id, action, old, new string) string {
+	h := sha256.New()
+	for _, s := range []string{prev, at, device, actor, entity, id, action, old, new} {
+		fmt.Fprintf(h, "%d:%s\n", len(s), s)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// audit appends one entry to the chain: the row's state before (old) and
+// after (read back from the table, so the audit holds exactly what is
+// stored).
+func (c *change) audit(ctx context.Context, table, id, action, old string) error {
+	return c.auditAs(ctx, table, id, action, old, c.actor, c.device)
+}
+
+func (c *change) auditAs(ctx context.Context, table, id, action, old, actor, device string) error {
+	newState, err := snapshot(ctx, c.tx, table, id)
+	if err != nil {
+		return err
+	}
+	var prev string
+	err = c.tx.QueryRowContext(ctx, `SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	at := formatTime(c.at)
+	h := auditHash(prev, at, device, actor, table, id, action, old, newState)
+	_, err = c.tx.ExecContext(ctx, `INSERT INTO audit_log(at, device_id, actor, entity, entity_id, action, old, new, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, at, device, actor, table, id, action, old, newState, prev, h)
+	return err
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	Seq      int64
+	At       string
+	DeviceID string
+	Actor    string
+	Entity   string
+	EntityID string
+	Action   string
+	Old      string
+	New      string
+}
+
+// AuditTrail lists the audit entries of one record, oldest first.
+func (db *DB) AuditTrail(ctx context.Context, entity, id string) ([]AuditEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, device_id, actor, entity, entity_id, action, old, new
+		FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY seq`, entity, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.DeviceID, &e.Actor, &e.Entity, &e.EntityID, &e.Action, &e.Old, &e.New); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
