@@ -1,0 +1,104 @@
+# 家园巡检 (Jiayuan Inspect). `make run` opens the app, `make test` checks everything.
+# Works on a fresh Debian 12 / Ubuntu machine with Go installed: the deps
+# targets install the missing Debian packages (with sudo when not root).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO        ?= go
+ARGS      ?=
+BENCHTIME ?= 1s
+
+# Debian packages. BUILD_PKGS: cgo and the OpenGL/X11 headers Fyne needs
+# (ca-certificates so the go command can fetch modules on a bare system).
+# TEST_PKGS: a headless X server for GUI tests and screenshots (xvfb, xauth
+# for xvfb-run, xdotool, imagemagick's import/compare) and the tools tests use
+# to check outputs (pdftotext from poppler-utils, qpdf, the sqlite3 shell).
+BUILD_PKGS := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+TEST_PKGS := xvfb xauth imagemagick poppler-utils qpdf xdotool sqlite3
+
+# Recipes run in a UTF-8 locale. Fyne takes the UI language from LANGUAGE,
+# LC_ALL, LC_MESSAGES and LANG, and logs "Error parsing user locale C" for
+# C.UTF-8, so: a real locale the caller has (zh_CN.UTF-8, en_GB.UTF-8, ...) is
+# kept; an unset, C, C.UTF-8 or POSIX one becomes en_US.UTF-8. C programs get
+# UTF-8 character handling from LC_CTYPE=C.UTF-8, which every Debian has.
+# For the Chinese UI on an English system: LANGUAGE=zh_CN make run.
+ifneq ($(filter C C.% POSIX,$(LANG))$(if $(LANG),,unset),)
+export LANG := en_US.UTF-8
+endif
+ifneq ($(filter C C.% POSIX,$(LC_ALL)),)
+unexport LC_ALL
+endif
+export LC_CTYPE := C.UTF-8
+
+# Run the tests on a private X server unless there is a display already.
+XVFB_RUN := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x800x24")
+
+BUILD_GUI = CGO_ENABLED=1 $(GO) build -o bin/jiayuan ./cmd/jiayuan
+# jiayuanctl is pure Go. Skipped while cmd/jiayuanctl holds no Go files yet.
+BUILD_CTL = if ls cmd/jiayuanctl/*.go >/dev/null 2>&1; then \
+		CGO_ENABLED=0 $(GO) build -o bin/jiayuanctl ./cmd/jiayuanctl; \
+	else echo "cmd/jiayuanctl: no Go files yet, skipping bin/jiayuanctl"; fi
+
+# apt_install installs those of the Debian packages $(1) that are not
+# installed, and does nothing (silently) when all are.
+define apt_install
+	@if ! command -v dpkg-query >/dev/null; then \
+		echo "not a Debian system: install the equivalents of: $(1)"; exit 0; fi; \
+	missing=""; \
+	for p in $(1); do \
+		[ "$$(dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null)" = "install ok installed" ] || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		echo "installing:$$missing"; \
+		$$sudo env LC_ALL=C.UTF-8 apt-get update; \
+		$$sudo env LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: deps deps-test build run test lint bench clean
+
+## deps: install the Debian packages needed to build the app
+deps:
+	$(call apt_install,$(BUILD_PKGS))
+
+## deps-test: install the Debian packages needed to build and test
+deps-test:
+	$(call apt_install,$(BUILD_PKGS) $(TEST_PKGS))
+
+## build: bin/jiayuan (cgo, Fyne) and bin/jiayuanctl (no cgo)
+build:
+	$(BUILD_GUI)
+	@$(BUILD_CTL)
+
+## run: build and open the app; pass flags with ARGS="--db path/to/file.db"
+run: deps
+	$(BUILD_GUI)
+	./bin/jiayuan $(ARGS)
+
+## lint: gofmt (fails if any file needs formatting) and go vet
+lint:
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## test: vet, gofmt, build both binaries (a broken GUI build fails), go test
+test: deps-test
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(BUILD_GUI)
+	@$(BUILD_CTL)
+	$(XVFB_RUN) $(GO) test ./... -count=1 -timeout 20m
+
+## bench: store benchmarks, then scripts/bench.sh if present
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./store/...
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; fi
+
+clean:
+	rm -rf bin

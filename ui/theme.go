@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/jiayuan-inspect/jiayuan/assets"
+)
+
+// appTheme is Fyne's default theme (light or dark, following the system)
+// with the bundled WenQuanYi Micro Hei font for text, so Chinese renders on
+// machines that have no CJK font installed.
+type appTheme struct {
+	base fyne.Theme
+	text fyne.Resource
+}
+
+var _ fyne.Theme = (*appTheme)(nil)
+
+// NewTheme returns the application theme: the default colours, icons and
+// sizes, and the embedded CJK font for regular, bold, italic and monospace
+// text. The font has a single weight, so bold and italic text look like
+// regular text. Symbol text (the ⌘ ⌥ ⇧ of menu shortcuts) keeps Fyne's
+// symbol font, which has those glyphs where the CJK font lacks some.
+func NewTheme() fyne.Theme {
+	return &appTheme{
+		base: theme.DefaultTheme(),
+		text: fyne.NewStaticResource("wqy-microhei.ttf", assets.FontTTF),
+	}
+}
+
+func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.base.Color(n, v)
+}
+
+func (t *appTheme) Font(style fyne.TextStyle) fyne.Resource {
+	if style.Symbol {
+		return t.base.Font(style)
+	}
+	return t.text
+}
+
+func (t *appTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
+	return t.base.Icon(n)
+}
+
+func (t *appTheme) Size(n fyne.ThemeSizeName) float32 {
+	return t.base.Size(n)
+}
