@@ -8,7 +8,6 @@ SHELL := /bin/bash
 
 GO        ?= go
 ARGS      ?=
-BENCHTIME ?= 1s
 
 # Debian packages. BUILD_PKGS: cgo and the OpenGL/X11 headers Fyne needs
 # (ca-certificates so the go command can fetch modules on a bare system).
@@ -95,10 +94,9 @@ test: deps-test
 	@$(BUILD_CTL)
 	$(XVFB_RUN) $(GO) test ./... -count=1 -timeout 20m
 
-## bench: store benchmarks, then scripts/bench.sh if present
+## bench: benchmarks with ratios to baselines measured in the same run (docs/PERFORMANCE.md)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./store/...
-	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; fi
+	scripts/bench.sh
 
 clean:
 	rm -rf bin
