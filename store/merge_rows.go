@@ -1,0 +1,331 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Entities that travel in exchange packages, in the order they are merged
+// (a row's references come before it).
+var Entities = []string{"communities", "templates", "inspections", "answers", "corrective_actions"}
+
+// ColumnKind is the SQLite storage class of a travelling column.
+type ColumnKind int
+
+// Column kinds. A Row holds string, int64, float64 or nil (Nullable only).
+const (
+	Text ColumnKind = iota
+	Int
+	Real
+)
+
+// Column is one travelling column of a record table.
+type Column struct {
+	Name     string
+	Kind     ColumnKind
+	Nullable bool
+}
+
+// bookkeeping columns every travelling table ends with.
+var revisionColumns = []Column{{"version", Text, false}, {"base_version", Text, false},
+	{"device_id", Text, false}, {"actor", Text, false}, {"updated_at", Text, false}}
+
+// cols parses a column list: "name" is text, "name:i" integer, "name:r"
+// real; a trailing "?" allows NULL.
+func cols(spec string) []Column {
+	var out []Column
+	for _, f := range strings.Fields(spec) {
+		var c Column
+		f, c.Nullable = strings.CutSuffix(f, "?")
+		name, kind, _ := strings.Cut(f, ":")
+		c.Name = name
+		switch kind {
+		case "i":
+			c.Kind = Int
+		case "r":
+			c.Kind = Real
+		}
+		out = append(out, c)
+	}
+	return append(out, revisionColumns...)
+}
+
+// travelling lists, per entity, the columns that travel: every column but
+// the local ones (communities.initials is derived from the name here).
+var travelling = map[string][]Column{
+	"communities": cols(`id name district street community address property_company households:i type committee
+		satisfaction:r? complaint_rate:r?`),
+	"templates":   cols(`id template_id template_version:i name community_type body`),
+	"inspections": cols(`id community_id template_id template_version:i inspectors started_at status finalized_at? signatures amends_id? amend_reason content_digest`),
+	"answers":     cols(`id inspection_id item_code result value:r? choices text note photos`),
+	"corrective_actions": cols(`id inspection_id community_id item_code problem responsible due_date status
+		recheck_inspection_id recheck_result note`),
+}
+
+// TravelColumns are the columns of entity that travel in packages, id
+// first and the revision columns last.
+func TravelColumns(entity string) []Column { return travelling[entity] }
+
+func columnNames(entity string) []string {
+	var names []string
+	for _, c := range travelling[entity] {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+func columnIndex(entity, name string) int {
+	for i, c := range travelling[entity] {
+		if c.Name == name {
+			return i
+		}
+	}
+	panic("store: no travelling column " + entity + "." + name)
+}
+
+// Row is one travelling record: its entity, its values in TravelColumns
+// order, and its version vector.
+type Row struct {
+	Entity string
+	Values []any
+	Clock  Clock
+}
+
+// Get returns a column's value.
+func (r Row) Get(name string) any { return r.Values[columnIndex(r.Entity, name)] }
+
+// Str returns a text column's value ("" for NULL).
+func (r Row) Str(name string) string {
+	s, _ := r.Get(name).(string)
+	return s
+}
+
+// ID is the row's primary key.
+func (r Row) ID() string { return r.Str("id") }
+
+// Version is the row's version.
+func (r Row) Version() string { return r.Str("version") }
+
+// NormalizeRow checks and converts scanned values to the column kinds:
+// text → string, integer → int64, real → float64 (an integer is widened),
+// NULL only where allowed.
+func NormalizeRow(entity string, vals []any) ([]any, error) {
+	spec := travelling[entity]
+	if spec == nil {
+		return nil, fmt.Errorf("未知的数据表 %s", entity)
+	}
+	if len(vals) != len(spec) {
+		return nil, fmt.Errorf("数据表 %s 的列数不符", entity)
+	}
+	out := make([]any, len(vals))
+	for i, c := range spec {
+		v, err := normalizeValue(c, vals[i])
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s：%w", entity, c.Name, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func normalizeValue(c Column, v any) (any, error) {
+	if v == nil {
+		if c.Nullable {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("不能为空")
+	}
+	switch c.Kind {
+	case Text:
+		switch s := v.(type) {
+		case string:
+			return s, nil
+		case []byte:
+			return string(s), nil
+		}
+	case Int:
+		switch n := v.(type) {
+		case int64:
+			return n, nil
+		case json.Number:
+			return n.Int64()
+		}
+	case Real:
+		switch n := v.(type) {
+		case float64:
+			if math.IsNaN(n) || math.IsInf(n, 0) {
+				return nil, fmt.Errorf("不是有效数字")
+			}
+			return n, nil
+		case int64:
+			return float64(n), nil
+		case json.Number:
+			return n.Float64()
+		}
+	}
+	return nil, fmt.Errorf("类型不符（%T）", v)
+}
+
+// RowJSON renders the row's values as canonical JSON: the travelling
+// columns in order. Equal rows render equally wherever they were read.
+func (r Row) JSON() string {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, c := range travelling[r.Entity] {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(c.Name)
+		b.Write(k)
+		b.WriteByte(':')
+		v, _ := json.Marshal(r.Values[i])
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// rowFromJSON reads a row rendered by Row.JSON.
+func rowFromJSON(entity, s string) (Row, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return Row{}, err
+	}
+	vals := make([]any, len(travelling[entity]))
+	for i, c := range travelling[entity] {
+		vals[i] = m[c.Name]
+	}
+	norm, err := NormalizeRow(entity, vals)
+	return Row{Entity: entity, Values: norm}, err
+}
+
+// Clock is a version vector: for each device, the highest version of that
+// device a row includes. A version made by a device includes every earlier
+// version of the same row made by that device.
+type Clock map[string]string
+
+var deviceIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// ValidVersion reports whether v is a well-formed version
+// (WWWWWWWWWWWWW-CCCCC-DEVICE).
+func ValidVersion(v string) bool {
+	if len(v) != 13+1+5+1+16 {
+		return false
+	}
+	_, _, ok := parseVersion(v)
+	return ok && v[13] == '-' && v[19] == '-' && deviceIDPattern.MatchString(v[20:]) && allDigits(v[:13]) && allDigits(v[14:19])
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// VersionDevice is the device that made version v.
+func VersionDevice(v string) string {
+	if len(v) < 20 {
+		return ""
+	}
+	return v[20:]
+}
+
+// MaxClockEntries bounds a version vector read from a package.
+const MaxClockEntries = 1000
+
+// ParseClock reads a version vector written by Clock.String and checks it.
+func ParseClock(s string) (Clock, error) {
+	c := Clock{}
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		return nil, fmt.Errorf("版本向量无法解析：%w", err)
+	}
+	if len(c) > MaxClockEntries {
+		return nil, fmt.Errorf("版本向量过长（%d 项）", len(c))
+	}
+	for dev, v := range c {
+		if !ValidVersion(v) || VersionDevice(v) != dev {
+			return nil, fmt.Errorf("版本向量中的版本 %q 不合法", v)
+		}
+	}
+	return c, nil
+}
+
+// String renders the clock as JSON with sorted keys.
+func (c Clock) String() string {
+	if len(c) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(map[string]string(c))
+	return string(b)
+}
+
+// With returns a copy of c that also includes version v.
+func (c Clock) With(v string) Clock {
+	out := make(Clock, len(c)+1)
+	for k, x := range c {
+		out[k] = x
+	}
+	if d := VersionDevice(v); d != "" && v > out[d] {
+		out[d] = v
+	}
+	return out
+}
+
+// Join is the pointwise maximum of c and o.
+func (c Clock) Join(o Clock) Clock {
+	out := c.With("")
+	for k, v := range o {
+		if v > out[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Covers reports whether c includes everything o includes (o ≤ c).
+func (c Clock) Covers(o Clock) bool {
+	for k, v := range o {
+		if c[k] < v {
+			return false
+		}
+	}
+	return true
+}
+
+// Max is the highest version in the clock.
+func (c Clock) Max() string {
+	var m string
+	for _, v := range c {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}
+
+// onlyOwn reports whether the clock holds nothing beyond version v itself,
+// so it need not be stored.
+func (c Clock) onlyOwn(v string) bool {
+	return len(c) == 0 || (len(c) == 1 && c[VersionDevice(v)] == v)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
