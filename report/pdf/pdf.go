@@ -100,6 +100,9 @@ type printer struct {
 	at time.Time
 
 	doc       *Document
+	next      *Document // the document whose first page is being added
+	nextIndex int
+	combined  bool
 	docIndex  int
 	firstPage int    // the document's first page in the file
 	alias     string // stands for the document's page count
@@ -172,16 +175,16 @@ func (p *printer) document(doc *Document, index int) error {
 	if doc.Record.Template == nil {
 		return errors.New("检查记录缺少模板，无法打印")
 	}
-	p.doc, p.docIndex = doc, index
-	p.alias = aliasFor(index)
 	p.repeat = nil
-	if index == 0 {
+	if !p.combined {
 		r := doc.Record
 		p.f.SetTitle(p.fo.clean(r.Community.Name+" 检查记录表"), true)
 		p.f.SetSubject(p.fo.clean(r.Template.Name), true)
 		p.f.SetAuthor(p.fo.clean(strings.Join(r.Inspection.Inspectors, "、")), true)
 	}
-	p.firstPage = p.f.PageNo() + 1
+	// The previous document's last footer is drawn during AddPage, before
+	// the header switches to this document.
+	p.next, p.nextIndex = doc, index
 	p.f.AddPage()
 	p.y = marginT
 	p.titleBlock()
@@ -216,6 +219,11 @@ func aliasFor(i int) string {
 // ---- page furniture ----
 
 func (p *printer) header() {
+	if p.next != nil {
+		p.doc, p.docIndex, p.next = p.next, p.nextIndex, nil
+		p.alias = aliasFor(p.docIndex)
+		p.firstPage = p.f.PageNo()
+	}
 	if p.doc == nil {
 		return
 	}
@@ -340,9 +348,10 @@ func (p *printer) need(h float64) {
 }
 
 // heading is a section heading of the form.
-func (p *printer) heading(s string) {
+// follow is the height of what must stay on the page with the heading.
+func (p *printer) heading(s string, follow float64) {
 	p.repeat = nil
-	p.need(lineH(11) + 2 + 3*lineH(bodySize))
+	p.need(lineH(11) + 3.5 + follow)
 	p.y += 2.5
 	p.fill(black)
 	p.f.Rect(marginL, p.y+1, 1.2, lineH(11)-2, "F")
@@ -543,7 +552,7 @@ func (p *printer) amendments() {
 	if r.Inspection.AmendsID == "" && len(chain) <= 1 {
 		return
 	}
-	p.heading("更正记录")
+	p.heading("更正记录", 3*lineH(bodySize))
 	pos := -1
 	for i := range chain {
 		if chain[i].Inspection.ID == r.Inspection.ID {
@@ -669,7 +678,7 @@ func (p *printer) summary() {
 		na += s.NA
 		unanswered += s.Unanswered
 	}
-	p.heading("检查结论")
+	p.heading("检查结论", lineH(14)+2*lineH(bodySize))
 	total := "—"
 	if card.Defined {
 		total = fmt.Sprintf("%.1f 分", card.Total)
@@ -762,7 +771,7 @@ func (p *printer) itemHeader() {
 
 func (p *printer) items() {
 	r := &p.doc.Record
-	p.heading("检查项目")
+	p.heading("检查项目", 30)
 	scores := map[string]inspection.SectionScore{}
 	for _, s := range r.Score.Sections {
 		scores[s.Code] = s
@@ -910,13 +919,14 @@ func chineseNumber(n int) string {
 
 func (p *printer) sectionScores() {
 	r := &p.doc.Record
-	p.heading("章节得分")
+	tableH := float64(len(r.Score.Sections)+2) * (lineH(bodySize) + 2*padY)
+	p.heading("章节得分", tableH)
 	widths := []float64{12, 68, 20, 20, 20, 20, 20}
 	head := func() {
 		p.row(widths, []cell{hcell("序"), hcell("章节"), hcell("权重"), hcell("符合"), hcell("不符合"), hcell("不适用"), hcell("得分")}, &headFill)
 	}
 	// The table fits on a page: keep it together.
-	p.need(float64(len(r.Score.Sections)+2) * (lineH(bodySize) + 2*padY))
+	p.need(tableH)
 	head()
 	p.repeat = head
 	num := func(s string, c rgb) cell { return cell{lines: []string{s}, color: c, size: bodySize, align: 'C'} }
@@ -948,7 +958,7 @@ func (p *printer) actions() {
 		if r.Inspection.Status == inspection.Finalized && len(r.Score.Failed) == 0 {
 			return
 		}
-		p.heading("整改事项")
+		p.heading("整改事项", 2*lineH(bodySize))
 		if r.Inspection.Status != inspection.Finalized {
 			p.paragraph("定稿后将为每个不符合项生成整改事项（默认期限 30 天，责任单位为物业服务企业）。", bodySize, gray, 0)
 		} else {
@@ -956,7 +966,7 @@ func (p *printer) actions() {
 		}
 		return
 	}
-	p.heading(fmt.Sprintf("整改事项（%d 项）", len(acts)))
+	p.heading(fmt.Sprintf("整改事项（%d 项）", len(acts)), 2*(lineH(bodySize)+2*padY))
 	widths := []float64{14, 76, 40, 24, 26}
 	head := func() {
 		p.row(widths, []cell{hcell("编号"), hcell("问题"), hcell("责任单位"), hcell("整改期限"), hcell("状态")}, &headFill)
@@ -991,7 +1001,7 @@ func (p *printer) actions() {
 
 func (p *printer) signatures() {
 	in := p.doc.Record.Inspection
-	p.heading("签字确认")
+	p.heading("签字确认", lineH(bodySize)+2*padY+18)
 	if len(in.Signatures) == 0 {
 		lh := lineH(bodySize)
 		p.need(6 * lh)
