@@ -1,0 +1,448 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jiayuan-inspect/jiayuan/inspection"
+)
+
+// Queries for printing and Excel (report/pdf, report/xlsx): batch loading
+// of records, the amendment chain, the liaison list, and the all-or-nothing
+// writes of the Excel imports.
+
+// PrintData is what the printed record of an inspection needs: the record,
+// the corrective actions it opened, and its amendment chain (oldest first,
+// the record itself included; one element when it was never corrected).
+func (db *DB) PrintData(ctx context.Context, id string) (InspectionRecord, []inspection.CorrectiveAction, []InspectionRecord, error) {
+	rec, err := db.Inspection(ctx, id)
+	if err != nil {
+		return rec, nil, nil, err
+	}
+	acts, err := db.ListActions(ctx, ActionFilter{InspectionID: id})
+	if err != nil {
+		return rec, nil, nil, err
+	}
+	ids, err := db.AmendmentChain(ctx, id)
+	if err != nil {
+		return rec, nil, nil, err
+	}
+	chain := make([]InspectionRecord, 0, len(ids))
+	for _, cid := range ids {
+		if cid == id {
+			chain = append(chain, rec)
+			continue
+		}
+		r, err := db.Inspection(ctx, cid)
+		if err != nil {
+			return rec, nil, nil, err
+		}
+		chain = append(chain, r)
+	}
+	return rec, acts, chain, nil
+}
+
+// AmendmentChain lists the ids of the records linked to id by corrections
+// (更正), oldest first: back through amends_id to the original, then every
+// later correction in the order started.
+func (db *DB) AmendmentChain(ctx context.Context, id string) ([]string, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	root := id
+	seen := map[string]bool{id: true}
+	for {
+		var amends sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT amends_id FROM inspections WHERE id = ?`, root).Scan(&amends)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("检查记录 %s：%w", root, inspection.ErrNotFound)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !amends.Valid || amends.String == "" || seen[amends.String] {
+			break
+		}
+		root = amends.String
+		seen[root] = true
+	}
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE chain(id, started_at) AS (
+			SELECT id, started_at FROM inspections WHERE id = ?
+			UNION SELECT i.id, i.started_at FROM inspections i JOIN chain c ON i.amends_id = c.id)
+		SELECT id FROM chain ORDER BY started_at, id`, root)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ReportFilter narrows the communities of a report.
+type ReportFilter struct {
+	District string // "" for every district
+}
+
+// CommunityResult is one community with its latest finalized inspection
+// (Record nil when it has none).
+type CommunityResult struct {
+	Community inspection.Community
+	Record    *InspectionRecord
+}
+
+// LatestResults calls fn for every community (ordered by district, street
+// and name) with its latest finalized inspection, scored. It reads
+// everything in one read transaction with three queries, so a city of
+// thousands of communities is summarised in seconds.
+func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(CommunityResult) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	where, args := "", []any{}
+	if f.District != "" {
+		where, args = " WHERE c.district = ?", append(args, f.District)
+	}
+	latest := `SELECT id, community_id FROM (SELECT i.id, i.community_id, ROW_NUMBER() OVER (
+			PARTITION BY i.community_id ORDER BY i.finalized_at DESC, i.id DESC) AS n
+		FROM inspections i JOIN communities c ON c.id = i.community_id` + where + ` AND i.status = 'finalized') WHERE n = 1`
+	if where == "" {
+		latest = strings.Replace(latest, " AND i.status", " WHERE i.status", 1)
+	}
+	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
+	rows, err := tx.QueryContext(ctx, `SELECT `+cols+`, i.content_digest FROM inspections i
+		WHERE i.id IN (SELECT id FROM (`+latest+`))`, args...)
+	if err != nil {
+		return err
+	}
+	byCommunity := map[string]*InspectionRecord{}
+	byID := map[string]*InspectionRecord{}
+	for rows.Next() {
+		rec := &InspectionRecord{Answers: map[string]inspection.Answer{}}
+		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest); err != nil {
+			rows.Close()
+			return err
+		}
+		byCommunity[rec.Inspection.CommunityID] = rec
+		byID[rec.Inspection.ID] = rec
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN (SELECT id FROM (`+latest+`))`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if rec := byID[a.InspectionID]; rec != nil {
+			rec.Answers[a.ItemCode] = a
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT `+strings.ReplaceAll("c."+strings.ReplaceAll(communityCols, ", ", ", c."), "\n\tc.", "\n\t")+
+		` FROM communities c`+where+` ORDER BY c.district, c.street, c.name, c.id`, args...)
+	if err != nil {
+		return err
+	}
+	var list []inspection.Community
+	for rows.Next() {
+		c, err := scanCommunity(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range list {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res := CommunityResult{Community: c}
+		if rec := byCommunity[c.ID]; rec != nil {
+			rec.Community = c
+			if rec.Template, err = db.Template(ctx, rec.Inspection.TemplateID, rec.Inspection.TemplateVersion); err != nil {
+				return err
+			}
+			rec.Score = inspection.Score(rec.Template, rec.Answers)
+			res.Record = rec
+		}
+		if err := fn(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FinalizedInspectionIDs lists the finalized inspections of a district
+// ("" for all), oldest first: what batch printing prints. latestOnly keeps
+// the latest finalized inspection of each community.
+func (db *DB) FinalizedInspectionIDs(ctx context.Context, district string, latestOnly bool) ([]string, error) {
+	q := `SELECT i.id, i.community_id FROM inspections i JOIN communities c ON c.id = i.community_id
+		WHERE i.status = 'finalized' AND (? = '' OR c.district = ?)`
+	if latestOnly {
+		q = `SELECT id, community_id FROM (SELECT i.id, i.community_id, i.finalized_at, ROW_NUMBER() OVER (
+			PARTITION BY i.community_id ORDER BY i.finalized_at DESC, i.id DESC) AS n
+			FROM inspections i JOIN communities c ON c.id = i.community_id
+			WHERE i.status = 'finalized' AND (? = '' OR c.district = ?)) WHERE n = 1`
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT q.id FROM (`+q+`) q JOIN communities c ON c.id = q.community_id
+		JOIN inspections i ON i.id = q.id ORDER BY c.district, c.street, c.name, i.finalized_at, i.id`, district, district)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Liaison is one person on the liaison list (联络员名单).
+type Liaison struct {
+	ID          string
+	District    string // 县（市）区
+	Unit        string // 单位
+	Department  string // 处（科）室
+	Name        string
+	Title       string // 职务
+	Mobile      string
+	OfficePhone string
+	Email       string
+	Note        string
+	inspection.Revision
+}
+
+var liaisonNamespace = uuid.MustParse("0b6f3c9e-5a4d-4e71-8c2a-7d9e1f3b5a60")
+
+// LiaisonID is the id of the liaison with this unit and name, the same on
+// every device.
+func LiaisonID(unit, name string) string {
+	return uuid.NewSHA1(liaisonNamespace, []byte(strings.TrimSpace(unit)+"\x00"+strings.TrimSpace(name))).String()
+}
+
+const liaisonCols = `id, district, unit, department, name, title, mobile, office_phone, email, note,
+	version, base_version, device_id, actor, updated_at`
+
+// Liaisons lists the liaisons of a district ("" for all) by district,
+// unit and name.
+func (db *DB) Liaisons(ctx context.Context, district string) ([]Liaison, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+liaisonCols+` FROM liaisons WHERE ? = '' OR district = ?
+		ORDER BY district, unit, name, id`, district, district)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Liaison
+	for rows.Next() {
+		var l Liaison
+		var updated string
+		if err := rows.Scan(&l.ID, &l.District, &l.Unit, &l.Department, &l.Name, &l.Title, &l.Mobile, &l.OfficePhone,
+			&l.Email, &l.Note, &l.Version, &l.BaseVersion, &l.DeviceID, &l.Actor, &updated); err != nil {
+			return nil, err
+		}
+		l.UpdatedAt = parseTime(updated)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// SaveLiaisons adds or updates liaisons in one transaction, all or none.
+// A liaison is identified by unit and name (LiaisonID); an unchanged one
+// is left alone.
+func (db *DB) SaveLiaisons(ctx context.Context, ls []Liaison) (added, updated int, err error) {
+	for i, l := range ls {
+		if strings.TrimSpace(l.Unit) == "" || strings.TrimSpace(l.Name) == "" {
+			return 0, 0, fmt.Errorf("%w：第%d个联络员缺少单位或姓名", inspection.ErrInvalid, i+1)
+		}
+	}
+	err = db.inChange(ctx, func(ch *change) error {
+		for _, l := range ls {
+			l.Unit, l.Name = strings.TrimSpace(l.Unit), strings.TrimSpace(l.Name)
+			l.ID = LiaisonID(l.Unit, l.Name)
+			old, err := snapshot(ctx, ch.tx, "liaisons", l.ID)
+			if err != nil {
+				return err
+			}
+			vals := []any{l.District, l.Unit, l.Department, l.Name, l.Title, l.Mobile, l.OfficePhone, l.Email, l.Note}
+			if old == "" {
+				_, err = ch.tx.ExecContext(ctx, `INSERT INTO liaisons(`+liaisonCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`,
+					append(append([]any{l.ID}, vals...), ch.version, ch.device, ch.actor, formatTime(ch.at))...)
+				if err != nil {
+					return fmt.Errorf("无法保存联络员「%s」：%w", l.Name, err)
+				}
+				added++
+				if err := ch.audit(ctx, "liaisons", l.ID, actionCreate, ""); err != nil {
+					return err
+				}
+				continue
+			}
+			res, err := ch.tx.ExecContext(ctx, `UPDATE liaisons SET district = ?, unit = ?, department = ?, name = ?, title = ?,
+				mobile = ?, office_phone = ?, email = ?, note = ?, base_version = version, version = ?, device_id = ?, actor = ?,
+				updated_at = ? WHERE id = ? AND NOT (district = ? AND unit = ? AND department = ? AND name = ? AND title = ?
+				AND mobile = ? AND office_phone = ? AND email = ? AND note = ?)`,
+				append(append(append(vals, ch.version, ch.device, ch.actor, formatTime(ch.at)), l.ID), vals...)...)
+			if err != nil {
+				return fmt.Errorf("无法保存联络员「%s」：%w", l.Name, err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				updated++
+				if err := ch.audit(ctx, "liaisons", l.ID, actionUpdate, old); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return added, updated, nil
+}
+
+// ImportCommunities stores an imported community list in one
+// transaction, all or none: add are new communities, update are existing
+// ones (by id) with their new facts.
+func (db *DB) ImportCommunities(ctx context.Context, add, update []inspection.Community) error {
+	for i := range add {
+		if err := add[i].Validate(); err != nil {
+			return fmt.Errorf("小区「%s」：%w", add[i].Name, err)
+		}
+		if add[i].ID == "" {
+			add[i].ID = uuid.Must(uuid.NewV7()).String()
+		}
+	}
+	for i := range update {
+		if err := update[i].Validate(); err != nil {
+			return fmt.Errorf("小区「%s」：%w", update[i].Name, err)
+		}
+	}
+	return db.inChange(ctx, func(ch *change) error {
+		for _, c := range add {
+			_, err := ch.tx.ExecContext(ctx, `INSERT INTO communities(`+communityCols+`, initials)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
+				c.ID, c.Name, c.District, c.Street, c.Community, c.Address, c.PropertyCompany, c.Households, c.Type, c.Committee,
+				nullFloat(c.Satisfaction), nullFloat(c.ComplaintRate), ch.version, ch.device, ch.actor, formatTime(ch.at), Initials(c.Name))
+			if err != nil {
+				return fmt.Errorf("无法保存小区「%s」：%w", c.Name, err)
+			}
+			if err := ch.audit(ctx, "communities", c.ID, actionCreate, ""); err != nil {
+				return err
+			}
+		}
+		for _, c := range update {
+			if err := updateCommunityTx(ctx, ch, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func updateCommunityTx(ctx context.Context, ch *change, c inspection.Community) error {
+	old, err := snapshot(ctx, ch.tx, "communities", c.ID)
+	if err != nil {
+		return err
+	}
+	if old == "" {
+		return fmt.Errorf("小区 %s：%w", c.ID, inspection.ErrNotFound)
+	}
+	res, err := ch.tx.ExecContext(ctx, `UPDATE communities SET name = ?, district = ?, street = ?, community = ?, address = ?,
+		property_company = ?, households = ?, type = ?, committee = ?, satisfaction = ?, complaint_rate = ?, initials = ?,
+		base_version = version, version = ?, device_id = ?, actor = ?, updated_at = ?
+		WHERE id = ? AND NOT (name = ? AND district = ? AND street = ? AND community = ? AND address = ? AND property_company = ?
+		AND households = ? AND type = ? AND committee = ? AND satisfaction IS ? AND complaint_rate IS ?)`,
+		c.Name, c.District, c.Street, c.Community, c.Address, c.PropertyCompany, c.Households, c.Type, c.Committee,
+		nullFloat(c.Satisfaction), nullFloat(c.ComplaintRate), Initials(c.Name), ch.version, ch.device, ch.actor, formatTime(ch.at),
+		c.ID, c.Name, c.District, c.Street, c.Community, c.Address, c.PropertyCompany, c.Households, c.Type, c.Committee,
+		nullFloat(c.Satisfaction), nullFloat(c.ComplaintRate))
+	if err != nil {
+		return fmt.Errorf("无法保存小区「%s」：%w", c.Name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // unchanged
+	}
+	return ch.audit(ctx, "communities", c.ID, actionUpdate, old)
+}
+
+// CommunityFigures are the satisfaction and complaint figures of one
+// community as the office imports them; nil leaves a figure unchanged.
+type CommunityFigures struct {
+	CommunityID   string
+	Satisfaction  *float64
+	ComplaintRate *float64
+}
+
+// SetCommunityFigures stores imported figures in one transaction, all or
+// none, and returns how many communities changed.
+func (db *DB) SetCommunityFigures(ctx context.Context, figs []CommunityFigures) (int, error) {
+	changed := 0
+	err := db.inChange(ctx, func(ch *change) error {
+		for _, f := range figs {
+			c, err := scanCommunity(ch.tx.QueryRowContext(ctx, `SELECT `+communityCols+` FROM communities WHERE id = ?`, f.CommunityID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("小区 %s：%w", f.CommunityID, inspection.ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+			if f.Satisfaction != nil {
+				c.Satisfaction = f.Satisfaction
+			}
+			if f.ComplaintRate != nil {
+				c.ComplaintRate = f.ComplaintRate
+			}
+			if err := c.Validate(); err != nil {
+				return fmt.Errorf("小区「%s」：%w", c.Name, err)
+			}
+			var n int
+			if err := ch.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM communities WHERE id = ? AND satisfaction IS ? AND complaint_rate IS ?`,
+				c.ID, nullFloat(c.Satisfaction), nullFloat(c.ComplaintRate)).Scan(&n); err != nil {
+				return err
+			}
+			if n == 1 {
+				continue
+			}
+			if err := updateCommunityTx(ctx, ch, c); err != nil {
+				return err
+			}
+			changed++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return changed, nil
+}
