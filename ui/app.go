@@ -1,63 +1,283 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"log"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/jiayuan-inspect/jiayuan/store"
+)
+
+// Version is the program's version, shown in 设置 → 关于.
+const Version = "0.1.0"
+
+// Screens that Options.Screen can open at start.
+const (
+	ScreenCommunities = "communities"
+	ScreenCommunity   = "community"
+	ScreenInspect     = "inspect"
+	ScreenFinalize    = "finalize"
+	ScreenActions     = "actions"
+	ScreenSettings    = "settings"
 )
 
 // Options configures the main window.
 type Options struct {
-	// Content, if non-nil, is shown in the 小区列表 tab instead of a placeholder.
-	Content fyne.CanvasObject
+	// DB is the open data file. Required.
+	DB *store.DB
+	// Prepare, if set, runs once in the background before the lists load
+	// (installing the default template, filling demo data); the window
+	// shows its progress.
+	Prepare func(ctx context.Context) error
+	// Screen, with InspectionID or CommunityID, opens a screen at start
+	// (used by scripts and screenshots). Without an id, the first
+	// community or the newest draft inspection is opened.
+	Screen       string
+	InspectionID string
+	CommunityID  string
+	// OnReady, if set, is called on the UI goroutine once the first screen
+	// shows its data (the start-up benchmark logs it).
+	OnReady func()
 }
 
-// App is the running desktop application: the Fyne app and its main window.
+// App is the running desktop application: the Fyne app, its main window
+// and the screens.
 type App struct {
 	fyneApp fyne.App
 	window  fyne.Window
+	db      *store.DB
+	ctx     context.Context
+	prefs   prefs
+	opts    Options
 
 	// Widgets kept as fields so tests can drive them.
 	title *widget.RichText
 	tabs  *container.AppTabs
+
+	listTab    *fyne.Container // 小区列表 tab: the list or one community
+	inspectTab *fyne.Container // 检查 tab: drafts, a checklist or its sign-off
+
+	communities *communitiesScreen
+	community   *communityScreen // nil until a community is opened
+	inspectHome *inspectHomeScreen
+	inspect     *inspectScreen  // nil until an inspection is opened
+	finalize    *finalizeScreen // nil unless signing
+	actions     *actionsScreen
+	settings    *settingsScreen
+
+	// async runs background work (reads); writes go through queue, one
+	// at a time in order. Tests replace both to run inline.
+	async func(func())
+	queue chan func()
+	// debounce is the pause after typing before a search or autosave;
+	// busyDelay how long a job may run before its progress is shown.
+	debounce  time.Duration
+	busyDelay time.Duration
+	now       func() time.Time
 }
 
-// New builds the main window of a. Translations must already be loaded
-// (lang.AddTranslationsFS) because the labels are localised here.
+// New builds the main window of a over the data file opts.DB.
+// Translations must already be loaded (SetupLanguage) because the labels
+// are localised here.
 func New(a fyne.App, opts Options) *App {
-	u := &App{fyneApp: a}
+	u := newApp(a, opts)
+	u.queue = make(chan func(), 64)
+	go func() {
+		for job := range u.queue {
+			job()
+		}
+	}()
+	u.async = func(f func()) { go f() }
+	u.build()
+	u.start()
+	return u
+}
 
-	communities := opts.Content
-	if communities == nil {
-		communities = placeholder()
+func newApp(a fyne.App, opts Options) *App {
+	return &App{
+		fyneApp: a, db: opts.DB, ctx: context.Background(), prefs: prefs{a.Preferences()}, opts: opts,
+		debounce: 300 * time.Millisecond, busyDelay: 500 * time.Millisecond, now: time.Now,
 	}
+}
+
+// write runs a store write after the writes queued before it.
+func (u *App) write(f func()) {
+	if u.queue == nil {
+		f()
+		return
+	}
+	u.queue <- f
+}
+
+func (u *App) build() {
+	if n := u.prefs.Name(); n != "" {
+		u.db.SetActor(n)
+	}
+	u.communities = newCommunitiesScreen(u)
+	u.inspectHome = newInspectHomeScreen(u)
+	u.actions = newActionsScreen(u)
+	u.settings = newSettingsScreen(u)
+	u.listTab = container.NewStack(u.communities.content)
+	u.inspectTab = container.NewStack(u.inspectHome.content)
+
 	u.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("小区列表"), theme.ListIcon(), communities),
-		container.NewTabItemWithIcon(lang.L("检查"), theme.DocumentCreateIcon(), placeholder()),
+		container.NewTabItemWithIcon(lang.L("小区列表"), theme.ListIcon(), u.listTab),
+		container.NewTabItemWithIcon(lang.L("检查"), theme.DocumentCreateIcon(), u.inspectTab),
+		container.NewTabItemWithIcon(lang.L("整改"), theme.WarningIcon(), u.actions.content),
 		container.NewTabItemWithIcon(lang.L("导入导出"), theme.StorageIcon(), placeholder()),
 		container.NewTabItemWithIcon(lang.L("统计"), theme.GridIcon(), placeholder()),
-		container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), placeholder()),
+		container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content),
 	)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		switch t.Content {
+		case u.actions.content:
+			u.actions.reload()
+		case u.inspectTab:
+			if u.inspect == nil && u.finalize == nil {
+				u.inspectHome.reload()
+			}
+		}
+	}
 
 	u.title = widget.NewRichText(&widget.TextSegment{
 		Text:  lang.L("家园巡检"),
-		Style: widget.RichTextStyleHeading,
+		Style: widget.RichTextStyleSubHeading,
 	})
 	slogan := widget.NewLabel(lang.L("加强物业管理 共建美好家园"))
+	slogan.Importance = widget.HighImportance
 	header := container.NewVBox(
-		container.NewHBox(u.title, layout.NewSpacer(), container.NewCenter(slogan)),
+		container.NewHBox(u.title, layout.NewSpacer(), slogan),
 		widget.NewSeparator(),
 	)
 
-	u.window = a.NewWindow(lang.L("家园巡检"))
+	u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
 	u.window.SetMaster()
+	u.window.SetMainMenu(u.mainMenu())
 	u.window.SetContent(container.NewBorder(header, nil, nil, nil, u.tabs))
-	u.window.Resize(fyne.NewSize(1100, 720))
+	u.window.Resize(fyne.NewSize(1180, 760))
 	u.window.CenterOnScreen()
-	return u
+	u.window.SetOnDropped(u.dropped)
+	u.window.Canvas().SetOnTypedRune(func(r rune) {
+		if s := u.activeInspect(); s != nil {
+			s.typedRune(r)
+		}
+	})
+	u.window.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if s := u.activeInspect(); s != nil {
+			s.typedKey(ev)
+		}
+	})
+}
+
+func (u *App) mainMenu() *fyne.MainMenu {
+	ctrl := fyne.KeyModifierShortcutDefault
+	search := fyne.NewMenuItem(lang.L("搜索检查项"), func() { u.withInspect((*inspectScreen).showSearch) })
+	search.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}
+	next := fyne.NewMenuItem(lang.L("下一个未填项"), func() { u.withInspect((*inspectScreen).nextUnanswered) })
+	next.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}
+	print := fyne.NewMenuItem(lang.L("打印检查记录"), func() { u.withInspect((*inspectScreen).print) })
+	print.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: ctrl}
+	sign := fyne.NewMenuItem(lang.L("完成并签名"), func() { u.withInspect((*inspectScreen).openFinalize) })
+	add := fyne.NewMenuItem(lang.L("新增小区"), func() { u.communities.showAdd() })
+	about := fyne.NewMenuItem(lang.L("关于"), func() {
+		u.tabs.Select(u.tabs.Items[len(u.tabs.Items)-1])
+	})
+	return fyne.NewMainMenu(
+		fyne.NewMenu(lang.L("文件"), add),
+		fyne.NewMenu(lang.L("检查"), search, next, print, fyne.NewMenuItemSeparator(), sign),
+		fyne.NewMenu(lang.L("帮助"), about),
+	)
+}
+
+// withInspect runs f on the open checklist, or says that none is open.
+func (u *App) withInspect(f func(*inspectScreen)) {
+	if u.inspect == nil {
+		u.info(lang.L("提示"), lang.L("请先在小区列表中打开或开始一项检查。"))
+		return
+	}
+	if u.finalize != nil {
+		u.showInspect()
+	}
+	u.tabs.SelectIndex(1)
+	f(u.inspect)
+}
+
+// activeInspect is the checklist if it is what the window shows.
+func (u *App) activeInspect() *inspectScreen {
+	if u.inspect == nil || u.finalize != nil || u.tabs.SelectedIndex() != 1 {
+		return nil
+	}
+	return u.inspect
+}
+
+func (u *App) dropped(pos fyne.Position, uris []fyne.URI) {
+	if s := u.activeInspect(); s != nil {
+		s.dropped(pos, uris)
+		return
+	}
+	u.info(lang.L("提示"), lang.L("请先打开检查，再把照片拖到检查项上。"))
+}
+
+// start runs Prepare, then loads the first screen.
+func (u *App) start() {
+	ready := func() {
+		u.openStartScreen()
+		if u.opts.OnReady != nil {
+			u.opts.OnReady()
+		}
+	}
+	if u.opts.Prepare == nil {
+		u.communities.reloadThen(ready)
+		return
+	}
+	u.busy(lang.L("正在准备数据文件…"), u.opts.Prepare, func(err error) {
+		if err != nil {
+			u.showError(err)
+		}
+		u.communities.reloadDistricts()
+		u.communities.reloadThen(ready)
+	})
+}
+
+func (u *App) openStartScreen() {
+	switch u.opts.Screen {
+	case ScreenCommunity:
+		id := u.opts.CommunityID
+		if id == "" && len(u.communities.rows) > 0 {
+			id = u.communities.rows[0].ID
+		}
+		if id != "" {
+			u.showCommunity(id)
+		}
+	case ScreenInspect, ScreenFinalize:
+		id := u.opts.InspectionID
+		if id == "" {
+			if drafts, err := u.db.ListInspections(u.ctx, store.InspectionFilter{Status: "draft"}); err == nil && len(drafts) > 0 {
+				id = drafts[0].ID
+			}
+		}
+		if id != "" {
+			u.openInspectionThen(id, func() {
+				if u.opts.Screen == ScreenFinalize && u.inspect != nil {
+					u.inspect.openFinalize()
+				}
+			})
+		}
+	case ScreenActions:
+		u.tabs.SelectIndex(2)
+	case ScreenSettings:
+		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	}
 }
 
 // Window returns the main window, for dialogs.
@@ -69,7 +289,122 @@ func (u *App) ShowAndRun() {
 	u.window.ShowAndRun()
 }
 
-// placeholder stands in for a screen that is not written yet.
+// Navigation.
+
+func (u *App) showCommunities() {
+	u.community = nil
+	u.listTab.Objects = []fyne.CanvasObject{u.communities.content}
+	u.listTab.Refresh()
+	u.tabs.SelectIndex(0)
+	u.communities.reload()
+}
+
+func (u *App) showCommunity(id string) {
+	u.community = newCommunityScreen(u, id)
+	u.listTab.Objects = []fyne.CanvasObject{u.community.content}
+	u.listTab.Refresh()
+	u.tabs.SelectIndex(0)
+}
+
+// openInspection loads an inspection and shows its checklist.
+func (u *App) openInspection(id string) { u.openInspectionThen(id, nil) }
+
+func (u *App) openInspectionThen(id string, then func()) {
+	u.busy(lang.L("正在打开检查记录…"), func(ctx context.Context) error {
+		rec, err := u.db.Inspection(ctx, id)
+		if err != nil {
+			return err
+		}
+		fyne.Do(func() {
+			u.inspect = newInspectScreen(u, rec)
+			u.showInspect()
+		})
+		return nil
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if then != nil {
+			then()
+		}
+	})
+}
+
+func (u *App) showInspect() {
+	u.finalize = nil
+	u.inspectTab.Objects = []fyne.CanvasObject{u.inspect.content}
+	u.inspectTab.Refresh()
+	u.tabs.SelectIndex(1)
+	u.inspect.focusCurrent()
+}
+
+func (u *App) showFinalize(f *finalizeScreen) {
+	u.finalize = f
+	u.inspectTab.Objects = []fyne.CanvasObject{f.content}
+	u.inspectTab.Refresh()
+	u.tabs.SelectIndex(1)
+}
+
+func (u *App) closeInspection() {
+	u.inspect, u.finalize = nil, nil
+	u.inspectTab.Objects = []fyne.CanvasObject{u.inspectHome.content}
+	u.inspectTab.Refresh()
+	u.inspectHome.reload()
+}
+
+// Background work.
+
+// busy runs work off the UI goroutine. If it takes longer than half a
+// second a progress dialog named label shows until it ends. done runs on
+// the UI goroutine with work's error.
+func (u *App) busy(label string, work func(ctx context.Context) error, done func(error)) {
+	finished := false
+	var d dialog.Dialog
+	timer := time.AfterFunc(u.busyDelay, func() {
+		fyne.Do(func() {
+			if finished {
+				return
+			}
+			bar := widget.NewProgressBarInfinite()
+			d = dialog.NewCustomWithoutButtons(label, container.NewPadded(bar), u.window)
+			d.Resize(fyne.NewSize(360, 120))
+			d.Show()
+		})
+	})
+	u.async(func() {
+		err := work(u.ctx)
+		fyne.Do(func() {
+			timer.Stop()
+			finished = true
+			if d != nil {
+				d.Hide()
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	})
+}
+
+// showError tells the user what went wrong, in their language where the
+// message is ours (store and domain errors are in Chinese).
+func (u *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	if !errors.Is(err, context.Canceled) {
+		log.Printf("jiayuan: %v", err)
+	}
+	u.info(lang.L("出错了"), err.Error())
+}
+
+// info shows a message in a dialog with an OK button.
+func (u *App) info(title, msg string) {
+	dialog.NewCustom(title, lang.L("确定"), widget.NewLabel(wrapText(msg, 56)), u.window).Show()
+}
+
+// placeholder stands in for a screen that another module provides.
 func placeholder() fyne.CanvasObject {
 	return container.NewCenter(widget.NewLabel(lang.L("建设中")))
 }

@@ -11,20 +11,18 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/jiayuan-inspect/jiayuan/assets"
 )
 
 func TestNewShowsTabs(t *testing.T) {
-	a := test.NewTempApp(t)
-	u := New(a, Options{})
-	defer u.window.Close()
+	db, _ := openTestDB(t)
+	u := newTestUI(t, db)
 
 	if got := u.window.Title(); got != "家园巡检" {
 		t.Errorf("window title = %q, want 家园巡检", got)
 	}
-	want := []string{"小区列表", "检查", "导入导出", "统计", "设置"}
+	want := []string{"小区列表", "检查", "整改", "导入导出", "统计", "设置"}
 	if len(u.tabs.Items) != len(want) {
 		t.Fatalf("got %d tabs, want %d", len(u.tabs.Items), len(want))
 	}
@@ -32,23 +30,12 @@ func TestNewShowsTabs(t *testing.T) {
 		if item.Text != want[i] {
 			t.Errorf("tab %d = %q, want %q", i, item.Text, want[i])
 		}
-		if label := placeholderLabel(item.Content); label == nil || label.Text != "建设中" {
-			t.Errorf("tab %s: want the 建设中 placeholder", item.Text)
-		}
 	}
-}
-
-func TestNewUsesContentForCommunities(t *testing.T) {
-	a := test.NewTempApp(t)
-	list := widget.NewLabel("list")
-	u := New(a, Options{Content: list})
-	defer u.window.Close()
-
-	if got := u.tabs.Items[0].Content; got != list {
-		t.Errorf("小区列表 tab content = %T, want Options.Content", got)
+	if got := len(u.communities.rows); got != 3 {
+		t.Errorf("the list shows %d communities, want 3", got)
 	}
-	if label := placeholderLabel(u.tabs.Items[1].Content); label == nil {
-		t.Error("检查 tab: want the placeholder")
+	if got := u.communities.count.Text; got != "共 3 个小区" {
+		t.Errorf("count = %q", got)
 	}
 }
 
@@ -65,19 +52,21 @@ func TestThemeUsesBundledFont(t *testing.T) {
 }
 
 // TestStringsAreTranslated checks that every lang.L("…") literal in this
-// package's non-test files has an entry in each translation file.
+// package's non-test files has an entry in each translation file, and
+// that English has no Chinese-only entry left untranslated.
 func TestStringsAreTranslated(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	call := regexp.MustCompile(`lang\.L\("([^"]+)"`)
+	han := regexp.MustCompile(`\p{Han}`)
 	for _, name := range []string{"zh-CN.json", "en.json"} {
 		data, err := assets.Translations.ReadFile("translations/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tr map[string]json.RawMessage
+		var tr map[string]string
 		if err := json.Unmarshal(data, &tr); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -90,19 +79,39 @@ func TestStringsAreTranslated(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, m := range call.FindAllStringSubmatch(string(src), -1) {
-				if _, ok := tr[m[1]]; !ok {
+				v, ok := tr[m[1]]
+				if !ok {
 					t.Errorf("%s: %q (used in %s) has no translation", name, m[1], file)
+				}
+				if name == "en.json" && v == m[1] && han.MatchString(v) {
+					t.Errorf("en.json: %q is not translated", m[1])
 				}
 			}
 		}
 	}
 }
 
-func placeholderLabel(o fyne.CanvasObject) *widget.Label {
-	c, ok := o.(*fyne.Container)
-	if !ok || len(c.Objects) != 1 {
-		return nil
+func TestSettingsSetActor(t *testing.T) {
+	db, _ := openTestDB(t)
+	u := newTestUI(t, db)
+	test.Type(u.settings.name, "王检查")
+	if got := db.Actor(); got != "王检查" {
+		t.Errorf("actor = %q, want 王检查", got)
 	}
-	label, _ := c.Objects[0].(*widget.Label)
-	return label
+	if got := u.prefs.Name(); got != "王检查" {
+		t.Errorf("saved name = %q", got)
+	}
+	u.settings.language.SetSelectedIndex(1)
+	if got := u.prefs.Language(); got != LangEnglish {
+		t.Errorf("language = %q, want en", got)
+	}
+	if !strings.Contains(u.settings.langNote.Text, "重新启动") {
+		t.Errorf("the language note should say a restart is needed: %q", u.settings.langNote.Text)
+	}
+	if !strings.Contains(u.settings.fingerprnt.Text, " ") || u.settings.deviceID.Text != db.Device().ID {
+		t.Errorf("device: %q %q", u.settings.deviceID.Text, u.settings.fingerprnt.Text)
+	}
+	if !strings.Contains(u.settings.about.Text, "Apache-2.0") {
+		t.Error("about names no font licence")
+	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/assets"
 )
 
-// appTheme is Fyne's default theme (light or dark, following the system)
+// appTheme is Fyne's default theme in its light variant
 // with the bundled WenQuanYi Micro Hei font for text, so Chinese renders on
 // machines that have no CJK font installed.
 type appTheme struct {
@@ -31,8 +31,10 @@ func NewTheme() fyne.Theme {
 	}
 }
 
-func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.base.Color(n, v)
+// Color always uses the light variant: inspectors read the screen outdoors,
+// where dark text on a light background is easier to see.
+func (t *appTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.base.Color(n, theme.VariantLight)
 }
 
 func (t *appTheme) Font(style fyne.TextStyle) fyne.Resource {

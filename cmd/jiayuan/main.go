@@ -3,55 +3,46 @@
 package main
 
 import (
+	"context"
 	"flag"
-	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/lang"
 
 	"github.com/jiayuan-inspect/jiayuan/assets"
+	"github.com/jiayuan-inspect/jiayuan/store"
+	"github.com/jiayuan-inspect/jiayuan/store/demo"
 	"github.com/jiayuan-inspect/jiayuan/ui"
 )
 
 func main() {
 	dbFlag := flag.String("db", "", "SQLite database `file` (default: jiayuan/jiayuan.db in the user config folder)")
+	var opts ui.Options
+	flag.StringVar(&opts.Screen, "screen", "", "open this screen at start: communities, community, inspect, finalize, actions, settings")
+	flag.StringVar(&opts.InspectionID, "inspection", "", "inspection `id` for --screen=inspect or finalize")
+	flag.StringVar(&opts.CommunityID, "community", "", "community `id` for --screen=community")
+	demoSize := flag.Int("demo-communities", demo.DefaultCommunities, "communities in the demo data written to an empty file")
 	flag.Parse()
-	dbPath, err := databasePath(*dbFlag)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("database:", dbPath)
 
-	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+	a := app.NewWithID("cn.gov.jiayuan.inspect")
+	if err := ui.SetupLanguage(a); err != nil {
 		log.Printf("load translations: %v", err)
 	}
-	a := app.NewWithID("cn.gov.jiayuan.inspect")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.NewTheme())
 
-	// TODO(store): open store here: st, err := store.Open(dbPath); defer st.Close();
-	// fill it with demo data the first time and hand it to ui.New via ui.Options.
-
-	ui.New(a, ui.Options{}).ShowAndRun()
-}
-
-// databasePath returns flagValue if set, otherwise jiayuan.db in
-// os.UserConfigDir()/jiayuan, creating that folder.
-func databasePath(flagValue string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
-	}
-	dir, err := os.UserConfigDir()
+	path, err := ui.DatabasePath(*dbFlag)
 	if err != nil {
-		return "", fmt.Errorf("find user config folder (use --db): %w", err)
+		log.Fatal(err)
 	}
-	dir = filepath.Join(dir, "jiayuan")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create data folder: %w", err)
+	clock := demo.NewClock() // the wall clock, except while demo data is written
+	db, err := store.Open(context.Background(), path, store.Options{Now: clock.Now, Actor: ui.Actor(a)})
+	if err != nil {
+		log.Fatal(err)
 	}
-	return filepath.Join(dir, "jiayuan.db"), nil
+	defer db.Close()
+	opts.DB = db
+	opts.Prepare = func(ctx context.Context) error { return prepare(ctx, db, clock, *demoSize) }
+	ui.New(a, opts).ShowAndRun()
 }

@@ -1,0 +1,247 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jiayuan-inspect/jiayuan/store"
+)
+
+// communitiesScreen is 小区列表: search (name, address, pinyin initials),
+// filters by district, street and status, and a virtualized list that
+// stays smooth with thousands of communities. Queries run off the UI
+// goroutine; typing is debounced; a stale answer is dropped.
+type communitiesScreen struct {
+	u *App
+
+	search   *widget.Entry
+	district *widget.Select
+	street   *widget.Select
+	status   *widget.Select
+	add      *widget.Button
+	count    *widget.Label
+	loading  *widget.ProgressBarInfinite
+	list     *widget.List
+
+	districts []string // options of district after 全部区
+	streets   []string
+	rows      []store.CommunityRow
+	seq       int // generation of the newest query; older answers are dropped
+	built     bool
+	form      *communityForm // the last add form opened
+	typing    debouncer
+
+	content fyne.CanvasObject
+}
+
+func newCommunitiesScreen(u *App) *communitiesScreen {
+	s := &communitiesScreen{u: u, typing: debouncer{delay: u.debounce}}
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.L("搜索小区名称、地址或拼音首字母（如 ylhy）"))
+	s.search.OnChanged = func(string) { s.typing.call(s.reload) }
+	s.search.OnSubmitted = func(string) { s.typing.stop(); s.reload() }
+
+	s.district = widget.NewSelect(nil, func(string) {
+		s.street.ClearSelected()
+		s.reloadStreets()
+		s.reload()
+	})
+	s.district.PlaceHolder = lang.L("全部区")
+	s.street = widget.NewSelect(nil, func(string) { s.reload() })
+	s.street.PlaceHolder = lang.L("全部街道")
+	statuses := []string{lang.L("全部状态")}
+	for _, st := range store.CommunityStatuses {
+		statuses = append(statuses, statusLabel(st))
+	}
+	s.status = widget.NewSelect(statuses, nil)
+	s.status.SetSelectedIndex(0)
+	s.status.OnChanged = func(string) { s.reload() }
+	s.add = widget.NewButtonWithIcon(lang.L("新增小区"), theme.ContentAddIcon(), s.showAdd)
+	s.add.Importance = widget.HighImportance
+	s.count = widget.NewLabel("")
+	s.loading = widget.NewProgressBarInfinite()
+	s.loading.Hide()
+
+	s.list = widget.NewList(
+		func() int { return len(s.rows) },
+		func() fyne.CanvasObject { return newCommunityRowView() },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(s.rows) {
+				o.(*communityRowView).set(s.rows[id])
+			}
+		},
+	)
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.UnselectAll()
+		if id < len(s.rows) {
+			u.showCommunity(s.rows[id].ID)
+		}
+	}
+
+	filters := container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(150, s.district.MinSize().Height), s.district),
+		container.NewGridWrap(fyne.NewSize(170, s.street.MinSize().Height), s.street),
+		container.NewGridWrap(fyne.NewSize(120, s.status.MinSize().Height), s.status),
+		s.add,
+	)
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, filters, s.search),
+		container.NewBorder(nil, nil, s.count, nil, s.loading),
+	)
+	s.content = container.NewBorder(top, nil, nil, nil, s.list)
+	s.built = true
+	s.reloadDistricts()
+	return s
+}
+
+// filter is the query the widgets describe.
+func (s *communitiesScreen) filter() store.CommunityRowFilter {
+	f := store.CommunityRowFilter{Query: s.search.Text}
+	if i := s.district.SelectedIndex(); i > 0 && i-1 < len(s.districts) {
+		f.District = s.districts[i-1]
+	}
+	if i := s.street.SelectedIndex(); i > 0 && i-1 < len(s.streets) {
+		f.Street = s.streets[i-1]
+	}
+	if i := s.status.SelectedIndex(); i > 0 {
+		f.Status = store.CommunityStatuses[i-1]
+	}
+	return f
+}
+
+// reload runs the list query in the background.
+func (s *communitiesScreen) reload() { s.reloadThen(nil) }
+
+func (s *communitiesScreen) reloadThen(then func()) {
+	if !s.built {
+		return
+	}
+	s.seq++
+	seq, f := s.seq, s.filter()
+	s.loading.Show()
+	s.loading.Start()
+	s.u.async(func() {
+		rows, err := s.u.db.ListCommunityRows(s.u.ctx, f)
+		fyne.Do(func() {
+			if seq != s.seq {
+				return // a newer query is on its way
+			}
+			s.loading.Stop()
+			s.loading.Hide()
+			if err != nil {
+				s.u.showError(err)
+				return
+			}
+			s.rows = rows
+			s.count.SetText(fmt.Sprintf(lang.L("共 %d 个小区"), len(rows)))
+			s.list.Refresh()
+			s.list.ScrollToTop()
+			if then != nil {
+				then()
+			}
+		})
+	})
+}
+
+// reloadDistricts fills the district filter; the district chosen in 设置
+// is selected when there is none yet.
+func (s *communitiesScreen) reloadDistricts() {
+	ds, err := s.u.db.Districts(s.u.ctx)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.districts = ds
+	cur := s.district.Selected
+	s.district.Options = append([]string{lang.L("全部区")}, ds...)
+	s.district.Refresh()
+	if cur == "" {
+		// Leave it at 全部区 (placeholder) unless 设置 names a district.
+		for i, d := range ds {
+			if d == s.u.prefs.District() {
+				s.district.SetSelectedIndex(i + 1)
+			}
+		}
+	}
+	s.reloadStreets()
+}
+
+func (s *communitiesScreen) reloadStreets() {
+	district := ""
+	if i := s.district.SelectedIndex(); i > 0 && i-1 < len(s.districts) {
+		district = s.districts[i-1]
+	}
+	streets, err := s.u.db.Streets(context.Background(), district)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.streets = streets
+	s.street.Options = append([]string{lang.L("全部街道")}, streets...)
+	s.street.Refresh()
+}
+
+func (s *communitiesScreen) showAdd() {
+	s.form = showCommunityForm(s.u, nil, func(id string) {
+		s.reloadDistricts()
+		s.reload()
+		s.u.showCommunity(id)
+	})
+}
+
+// communityRowView is one line of the list: name and address on the
+// left, status, latest score and open actions on the right.
+type communityRowView struct {
+	widget.BaseWidget
+	name, where, status, score *widget.Label
+}
+
+func newCommunityRowView() *communityRowView {
+	r := &communityRowView{
+		name: widget.NewLabel(""), where: widget.NewLabel(""), status: widget.NewLabel(""), score: widget.NewLabel(""),
+	}
+	r.name.TextStyle.Bold = true
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.where.Truncation = fyne.TextTruncateEllipsis
+	r.where.SizeName = theme.SizeNameCaptionText
+	r.score.Alignment = fyne.TextAlignTrailing
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *communityRowView) set(c store.CommunityRow) {
+	r.name.SetText(c.Name)
+	r.where.SetText(c.District + " " + c.Street + " · " + c.Address)
+	r.status.Importance = statusImportance(c.Status)
+	st := statusLabel(c.Status)
+	if c.OpenActions > 0 && c.Status != store.StatusNeedsActions {
+		st += fmt.Sprintf(lang.L("（%d 项待整改）"), c.OpenActions)
+	}
+	r.status.SetText(st)
+	switch {
+	case c.LatestID == "":
+		r.score.SetText("")
+	case c.Vetoes > 0:
+		r.score.Importance = widget.DangerImportance
+		r.score.SetText(formatScore(c.Score, c.ScoreDefined) + lang.L(" 分") + " · " + lang.L("否决"))
+	default:
+		r.score.Importance = widget.MediumImportance
+		r.score.SetText(formatScore(c.Score, c.ScoreDefined) + lang.L(" 分"))
+	}
+}
+
+func (r *communityRowView) CreateRenderer() fyne.WidgetRenderer {
+	right := container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(150, r.status.MinSize().Height), r.status),
+		container.NewGridWrap(fyne.NewSize(130, r.score.MinSize().Height), r.score),
+	)
+	left := container.New(layout.NewCustomPaddedVBoxLayout(-12), r.name, r.where)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, right, left))
+}
