@@ -285,3 +285,16 @@ func (a CorrectiveAction) EffectiveStatus(now time.Time) ActionStatus {
 	}
 	return a.Status
 }
+
+// Record is an inspection with everything needed to show or print it: its
+// community, template, answers by item code, score and, once finalized,
+// the content digest.
+type Record struct {
+	Inspection Inspection
+	Community  Community
+	Template   *Template
+	Answers    map[string]Answer
+	Score      ScoreCard
+	// ContentDigest is fixed at finalization ("" for a draft).
+	ContentDigest string
+}

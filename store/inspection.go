@@ -134,16 +134,8 @@ func (db *DB) insertInspection(ctx context.Context, ch *change, in *inspection.I
 	return db.rescore(ctx, ch.tx, in.ID)
 }
 
-// InspectionRecord is an inspection with everything needed to show it.
-type InspectionRecord struct {
-	Inspection inspection.Inspection
-	Community  inspection.Community
-	Template   *inspection.Template
-	Answers    map[string]inspection.Answer
-	Score      inspection.ScoreCard
-	// ContentDigest is fixed at finalization ("" for a draft).
-	ContentDigest string
-}
+// InspectionRecord is inspection.Record (kept as a name for callers of the store).
+type InspectionRecord = inspection.Record
 
 // Inspection reads one inspection with its community, template, answers
 // and score.
