@@ -108,6 +108,10 @@ func (r Row) Str(name string) string {
 // ID is the row's primary key.
 func (r Row) ID() string { return r.Str("id") }
 
+// AnswerID is the id an answer has on every device: derived from its
+// inspection and item code.
+func AnswerID(inspectionID, itemCode string) string { return answerID(inspectionID, itemCode) }
+
 // Version is the row's version.
 func (r Row) Version() string { return r.Str("version") }
 

@@ -1,0 +1,274 @@
+package exchange
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"filippo.io/age"
+	"github.com/jiayuan-inspect/jiayuan/store"
+)
+
+// Limits bound what a package may hold. The zero value means the defaults.
+type Limits struct {
+	MaxFileSize   int64 // the whole file, and the database inside (default 2 GiB)
+	MaxRows       int   // rows per table (default 2,000,000)
+	MaxText       int   // bytes in one text cell (default 256 KiB)
+	MaxTemplate   int   // bytes in a template body (default 4 MiB)
+	MaxPhotoBytes int   // bytes in one photo (default store.MaxPhotoBytes)
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = 2 << 30
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = 2_000_000
+	}
+	if l.MaxText <= 0 {
+		l.MaxText = 256 << 10
+	}
+	if l.MaxTemplate <= 0 {
+		l.MaxTemplate = 4 << 20
+	}
+	if l.MaxPhotoBytes <= 0 {
+		l.MaxPhotoBytes = store.MaxPhotoBytes
+	}
+	return l
+}
+
+const ageHeader = "age-encryption.org/v1\n"
+
+// opened is a package whose envelope and signature were checked; its
+// database sits in a private temporary folder until close.
+type opened struct {
+	env       *envelope
+	dir       string
+	encrypted bool
+}
+
+func (o *opened) close() {
+	if o != nil && o.dir != "" {
+		os.RemoveAll(o.dir)
+	}
+}
+
+// openPackage reads the file at path (decrypting it with one of ids when
+// it is encrypted) into a private temporary folder and checks its layout
+// and signature. Nothing inside the file is used as a path.
+func openPackage(path string, ids []age.Identity, lim Limits, tempDir string) (*opened, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("无法打开文件：%w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w（不是普通文件）", ErrNotPackage)
+	} else if st.Size() > lim.MaxFileSize+1<<20 {
+		return nil, fmt.Errorf("%w（文件 %d MB，上限 %d MB）", ErrTooLarge, st.Size()>>20, lim.MaxFileSize>>20)
+	}
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	o := &opened{}
+	if head, _ := br.Peek(len(ageHeader)); bytes.Equal(head, []byte(ageHeader)) {
+		if len(ids) == 0 {
+			return nil, ErrEncrypted
+		}
+		dr, err := age.Decrypt(br, ids...)
+		if err != nil {
+			return nil, fmt.Errorf("%w：%v", ErrEncrypted, err)
+		}
+		r, o.encrypted = dr, true
+	}
+	if o.dir, err = os.MkdirTemp(tempDir, "jiayuan-package-*"); err != nil {
+		return nil, fmt.Errorf("无法创建临时文件夹：%w", err)
+	}
+	o.env, err = readEnvelope(r, filepath.Join(o.dir, "package.db"), lim.MaxFileSize)
+	if err != nil {
+		o.close()
+		if o.encrypted && !isExchangeError(err) {
+			err = fmt.Errorf("%w（解密失败：%v）", ErrBadSignature, err)
+		}
+		return nil, err
+	}
+	return o, nil
+}
+
+func isExchangeError(err error) bool {
+	for _, e := range []error{ErrNotPackage, ErrNewerFormat, ErrBadSignature, ErrTooLarge, ErrHostile, ErrEncrypted} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// contents is what a package's database holds, checked.
+type contents struct {
+	meta   map[string]string
+	rows   []store.Row
+	counts map[string]int
+	db     *sql.DB // open for reading photos; closed by close
+}
+
+func (c *contents) close() {
+	if c != nil && c.db != nil {
+		c.db.Close()
+	}
+}
+
+// readContents opens the package's database as hostile input and reads
+// every row through named columns after checking sizes.
+func (o *opened) readContents(ctx context.Context, lim Limits) (*contents, error) {
+	db, err := openPackageDB(ctx, o.env.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	c := &contents{db: db, counts: map[string]int{}}
+	if err := c.readMeta(ctx, o.env.Header); err != nil {
+		c.close()
+		return nil, err
+	}
+	for _, e := range store.Entities {
+		rows, err := readTable(ctx, db, e, lim)
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		c.rows = append(c.rows, rows...)
+		c.counts[e] = len(rows)
+	}
+	if c.counts["photos"], err = checkPhotoTable(ctx, db, lim); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *contents) readMeta(ctx context.Context, h Header) error {
+	meta, err := readMeta(ctx, c.db)
+	if err != nil {
+		return fmt.Errorf("%w：无法读取 package_meta：%v", ErrHostile, err)
+	}
+	want := map[string]string{"format": fmt.Sprint(FormatVersion), "package_id": h.PackageID, "signer_id": h.SignerID}
+	for k, v := range want {
+		if meta[k] != v {
+			return fmt.Errorf("%w：package_meta 中的 %s 与数据包头不符", ErrHostile, k)
+		}
+	}
+	c.meta = meta
+	return nil
+}
+
+func readTable(ctx context.Context, db *sql.DB, entity string, lim Limits) ([]store.Row, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+entity).Scan(&n); err != nil {
+		return nil, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
+	}
+	if n > lim.MaxRows {
+		return nil, fmt.Errorf("%w：%s 有 %d 行，超过上限 %d", ErrTooLarge, entity, n, lim.MaxRows)
+	}
+	var names, tooBig []string
+	for _, c := range store.TravelColumns(entity) {
+		names = append(names, c.Name)
+		if c.Kind == store.Text {
+			max := lim.MaxText
+			if entity == "templates" && c.Name == "body" {
+				max = lim.MaxTemplate
+			}
+			tooBig = append(tooBig, fmt.Sprintf("octet_length(%s) > %d", c.Name, max))
+		}
+	}
+	tooBig = append(tooBig, fmt.Sprintf("octet_length(clock) > %d", lim.MaxText))
+	var big string
+	err := db.QueryRowContext(ctx, `SELECT id FROM `+entity+` WHERE `+strings.Join(tooBig, " OR ")+` LIMIT 1`).Scan(&big)
+	if err == nil {
+		return nil, fmt.Errorf("%w：%s 中的记录 %.40q 有超长字段", ErrTooLarge, entity, big)
+	} else if err != sql.ErrNoRows {
+		return nil, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+`, clock FROM `+entity+` ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
+	}
+	defer rows.Close()
+	out := make([]store.Row, 0, n)
+	for rows.Next() {
+		vals := make([]any, len(names)+1)
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("%w：%s：%v", ErrHostile, entity, err)
+		}
+		norm, err := store.NormalizeRow(entity, vals[:len(names)])
+		if err != nil {
+			return nil, fmt.Errorf("%w：%v", ErrHostile, err)
+		}
+		r := store.Row{Entity: entity, Values: norm}
+		clock, _ := vals[len(names)].(string)
+		if r.Clock, err = store.ParseClock(clock); err != nil {
+			return nil, fmt.Errorf("%w：%s %.40q：%v", ErrHostile, entity, r.ID(), err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%w：%s：%v", ErrHostile, entity, err)
+	}
+	return out, nil
+}
+
+func checkPhotoTable(ctx context.Context, db *sql.DB, lim Limits) (int, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM photos`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%w：无法读取照片：%v", ErrHostile, err)
+	}
+	if n > lim.MaxRows {
+		return 0, fmt.Errorf("%w：照片 %d 张，超过上限 %d", ErrTooLarge, n, lim.MaxRows)
+	}
+	var bad string
+	err := db.QueryRowContext(ctx, `SELECT sha256 FROM photos WHERE octet_length(sha256) <> 64 OR octet_length(data) > ?
+		OR octet_length(data) = 0 OR mime <> 'image/jpeg' OR width NOT BETWEEN 1 AND 20000 OR height NOT BETWEEN 1 AND 20000 LIMIT 1`,
+		lim.MaxPhotoBytes).Scan(&bad)
+	if err == nil {
+		return 0, fmt.Errorf("%w：照片 %.64q 的大小、类型或尺寸不合规", ErrHostile, bad)
+	} else if err != sql.ErrNoRows {
+		return 0, fmt.Errorf("%w：无法读取照片：%v", ErrHostile, err)
+	}
+	return n, nil
+}
+
+// photos streams the package's photos (checked against their digest by
+// the merge).
+func (c *contents) photos(ctx context.Context) func(yield func(store.Photo) error) error {
+	return func(yield func(store.Photo) error) error {
+		rows, err := c.db.QueryContext(ctx, `SELECT sha256, mime, width, height, data FROM photos ORDER BY sha256`)
+		if err != nil {
+			return fmt.Errorf("%w：无法读取照片：%v", ErrHostile, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p store.Photo
+			if err := rows.Scan(&p.SHA256, &p.Mime, &p.Width, &p.Height, &p.Data); err != nil {
+				return fmt.Errorf("%w：照片：%v", ErrHostile, err)
+			}
+			if !isHex64(p.SHA256) {
+				return fmt.Errorf("%w：照片摘要 %.64q 不合法", ErrHostile, p.SHA256)
+			}
+			if err := yield(p); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}

@@ -1,0 +1,248 @@
+package exchange
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/jiayuan-inspect/jiayuan/store"
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+// The database inside a package has the record tables of the data file
+// with their travelling columns plus a clock (version vector) column, a
+// photos table and package_meta. Its schema is fixed per format version:
+// a package whose schema differs in any way (an extra table, column,
+// index, trigger or view) is refused.
+
+func packageDDL() []string {
+	ddl := []string{`CREATE TABLE package_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`}
+	for _, e := range store.Entities {
+		var cols []string
+		for i, c := range store.TravelColumns(e) {
+			def := c.Name + " " + sqlType(c.Kind)
+			if i == 0 {
+				def += " PRIMARY KEY"
+			} else if !c.Nullable {
+				def += " NOT NULL"
+			}
+			cols = append(cols, def)
+		}
+		cols = append(cols, "clock TEXT NOT NULL")
+		ddl = append(ddl, "CREATE TABLE "+e+" ("+strings.Join(cols, ", ")+") STRICT")
+	}
+	return append(ddl, `CREATE TABLE photos (sha256 TEXT PRIMARY KEY, mime TEXT NOT NULL, width INTEGER NOT NULL,
+		height INTEGER NOT NULL, data BLOB NOT NULL) STRICT`)
+}
+
+func sqlType(k store.ColumnKind) string {
+	switch k {
+	case store.Int:
+		return "INTEGER"
+	case store.Real:
+		return "REAL"
+	}
+	return "TEXT"
+}
+
+// schemaEntry is one row of sqlite_master.
+type schemaEntry struct {
+	Type, Name, Table string
+	SQL               sql.NullString
+}
+
+var (
+	expectedOnce   sync.Once
+	expectedSchema []schemaEntry
+	expectedErr    error
+)
+
+// expected is the sqlite_master of a package this program writes, read
+// from a scratch database made with packageDDL.
+func expected(ctx context.Context) ([]schemaEntry, error) {
+	expectedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "jiayuan-schema-*")
+		if err != nil {
+			expectedErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		db, err := createPackageDB(ctx, filepath.Join(dir, "schema.db"))
+		if err != nil {
+			expectedErr = err
+			return
+		}
+		defer db.Close()
+		expectedSchema, expectedErr = readSchema(ctx, db)
+	})
+	return expectedSchema, expectedErr
+}
+
+func readSchema(ctx context.Context, db *sql.DB) ([]schemaEntry, error) {
+	rows, err := db.QueryContext(ctx, `SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []schemaEntry
+	for rows.Next() {
+		var e schemaEntry
+		if err := rows.Scan(&e.Type, &e.Name, &e.Table, &e.SQL); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func fileDSN(path string, params ...string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	return "file:" + esc + "?" + strings.Join(params, "&")
+}
+
+func pragma(p string) string { return "_pragma=" + url.QueryEscape(p) }
+
+// createPackageDB makes a new, empty package database at path.
+func createPackageDB(ctx context.Context, path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", fileDSN(path, pragma("journal_mode(DELETE)"), pragma("synchronous(OFF)")))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	for _, stmt := range packageDDL() {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("无法创建数据包数据库：%w", err)
+		}
+	}
+	return db, nil
+}
+
+// openPackageDB opens a package's database as untrusted input: read-only,
+// immutable, trusted_schema off; the file header is checked before SQLite
+// sees it, quick_check and the exact schema after.
+func openPackageDB(ctx context.Context, path string) (*sql.DB, error) {
+	if err := checkDBHeader(path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", fileDSN(path, "mode=ro", "immutable=1", pragma("trusted_schema(0)"),
+		pragma("query_only(1)"), pragma("cell_size_check(1)"), pragma("mmap_size(0)")))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if err := checkDB(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkDBHeader reads the 100-byte SQLite header: the magic string, a
+// rollback-journal (not WAL) file, a sane page size, and a page count that
+// matches the file's size.
+func checkDBHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	var h [100]byte
+	if _, err := f.ReadAt(h[:], 0); err != nil {
+		return fmt.Errorf("%w：内含数据库不完整", ErrHostile)
+	}
+	if string(h[:16]) != "SQLite format 3\x00" {
+		return fmt.Errorf("%w：内含的不是 SQLite 数据库", ErrHostile)
+	}
+	if h[18] != 1 || h[19] != 1 {
+		return fmt.Errorf("%w：内含数据库的日志模式不对", ErrHostile)
+	}
+	pageSize := int64(h[16])<<8 | int64(h[17])
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
+		return fmt.Errorf("%w：内含数据库的页大小 %d 不合法", ErrHostile, pageSize)
+	}
+	pages := int64(h[28])<<24 | int64(h[29])<<16 | int64(h[30])<<8 | int64(h[31])
+	if pages*pageSize != st.Size() {
+		return fmt.Errorf("%w：内含数据库的页数与大小不符", ErrHostile)
+	}
+	return nil
+}
+
+func checkDB(ctx context.Context, db *sql.DB) error {
+	var res string
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&res); err != nil {
+		return fmt.Errorf("%w：内含数据库已损坏：%v", ErrHostile, err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("%w：内含数据库已损坏（%s）", ErrHostile, res)
+	}
+	got, err := readSchema(ctx, db)
+	if err != nil {
+		return fmt.Errorf("%w：无法读取内含数据库的结构：%v", ErrHostile, err)
+	}
+	want, err := expected(ctx)
+	if err != nil {
+		return err
+	}
+	return compareSchema(got, want)
+}
+
+func compareSchema(got, want []schemaEntry) error {
+	index := map[string]schemaEntry{}
+	for _, e := range want {
+		index[e.Type+" "+e.Name] = e
+	}
+	for _, e := range got {
+		w, ok := index[e.Type+" "+e.Name]
+		switch {
+		case e.Type == "trigger" || e.Type == "view":
+			return fmt.Errorf("%w：内含数据库带有%s「%s」", ErrHostile, map[string]string{"trigger": "触发器", "view": "视图"}[e.Type], e.Name)
+		case !ok:
+			return fmt.Errorf("%w：内含数据库有多余的%s「%s」", ErrHostile, e.Type, e.Name)
+		case w != e:
+			return fmt.Errorf("%w：内含数据库中「%s」的结构与格式不符", ErrHostile, e.Name)
+		}
+		delete(index, e.Type+" "+e.Name)
+	}
+	for k := range index {
+		return fmt.Errorf("%w：内含数据库缺少「%s」", ErrHostile, k)
+	}
+	return nil
+}
+
+// readMeta reads package_meta into a map (named keys only are used).
+func readMeta(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM package_meta`).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 100 {
+		return nil, fmt.Errorf("%w：package_meta 条目过多", ErrHostile)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT key, value FROM package_meta WHERE octet_length(key) <= 100 AND octet_length(value) <= 65536`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}

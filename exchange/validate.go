@@ -1,0 +1,397 @@
+package exchange
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jiayuan-inspect/jiayuan/inspection"
+	"github.com/jiayuan-inspect/jiayuan/store"
+)
+
+// validator checks every row of a package as the data file would have
+// written it. References may point into the package or at the local data
+// file (db, nil when there is none).
+type validator struct {
+	ctx       context.Context
+	db        *store.DB
+	byID      map[string]map[string]store.Row
+	answersOf map[string]map[string]inspection.Answer // inspection id → item code → answer
+	templates map[string]*inspection.Template
+	unknown   int // references not checked: no data file to look in
+}
+
+// errUnchecked marks a reference that could not be looked up because
+// there is no data file (inspect-package without --db).
+var errUnchecked = errors.New("引用未检查")
+
+func validateRows(ctx context.Context, db *store.DB, rows []store.Row) error {
+	_, err := validate(ctx, db, rows)
+	return err
+}
+
+// validate checks rows and returns how many references it could not
+// check (only without a data file).
+func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) {
+	v := &validator{ctx: ctx, db: db, byID: map[string]map[string]store.Row{},
+		answersOf: map[string]map[string]inspection.Answer{}, templates: map[string]*inspection.Template{}}
+	for _, e := range store.Entities {
+		v.byID[e] = map[string]store.Row{}
+	}
+	for _, r := range rows {
+		v.byID[r.Entity][r.ID()] = r
+	}
+	for _, r := range rows {
+		err := v.row(r)
+		if errors.Is(err, errUnchecked) {
+			v.unknown++
+		} else if err != nil {
+			return v.unknown, fmt.Errorf("%w：%s %.40q：%w", ErrHostile, entityLabel[r.Entity], r.ID(), err)
+		}
+	}
+	for _, r := range v.byID["inspections"] {
+		if err := v.finalizedDigest(r); err != nil && !errors.Is(err, errUnchecked) {
+			return v.unknown, fmt.Errorf("%w：检查记录 %s：%w", ErrHostile, r.ID(), err)
+		}
+	}
+	return v.unknown, nil
+}
+
+// missing reports a reference found nowhere: an error with a data file,
+// errUnchecked without one.
+func (v *validator) missing(format string, a ...any) error {
+	if v.db == nil {
+		return errUnchecked
+	}
+	return fmt.Errorf("%w："+format, append([]any{store.ErrMissingReference}, a...)...)
+}
+
+var entityLabel = map[string]string{"communities": "小区", "templates": "检查模板", "inspections": "检查记录",
+	"answers": "检查项答案", "corrective_actions": "整改事项"}
+
+func (v *validator) row(r store.Row) error {
+	if err := revision(r); err != nil {
+		return err
+	}
+	switch r.Entity {
+	case "communities":
+		return v.community(r)
+	case "templates":
+		_, err := v.templateRow(r)
+		return err
+	case "inspections":
+		_, err := v.inspection(r)
+		return err
+	case "answers":
+		return v.answer(r)
+	case "corrective_actions":
+		return v.action(r)
+	}
+	return fmt.Errorf("未知的数据表")
+}
+
+// revision checks the bookkeeping every row carries.
+func revision(r store.Row) error {
+	ver := r.Version()
+	if !store.ValidVersion(ver) {
+		return fmt.Errorf("版本号 %.40q 不合法", ver)
+	}
+	if b := r.Str("base_version"); b != "" && !store.ValidVersion(b) {
+		return fmt.Errorf("基础版本号 %.40q 不合法", b)
+	}
+	if r.Str("device_id") != store.VersionDevice(ver) {
+		return fmt.Errorf("设备编号与版本号不符")
+	}
+	if r.Clock[store.VersionDevice(ver)] != ver {
+		return fmt.Errorf("版本向量不含本行版本")
+	}
+	if _, err := parseTime(r.Str("updated_at")); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(r.Str("actor")) > 100 {
+		return fmt.Errorf("修改人姓名过长")
+	}
+	for _, s := range r.Values {
+		if t, ok := s.(string); ok && !utf8.ValidString(t) {
+			return fmt.Errorf("含有非 UTF-8 文字")
+		}
+	}
+	return nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse("2006-01-02T15:04:05.000Z07:00", s)
+	if err != nil {
+		t, err = time.Parse(time.RFC3339Nano, s)
+	}
+	if err != nil {
+		return t, fmt.Errorf("时间 %.40q 无法识别", s)
+	}
+	return t, nil
+}
+
+func checkUUID(what, s string) error {
+	if u, err := uuid.Parse(s); err != nil || u.String() != s {
+		return fmt.Errorf("%s %.40q 不是规范的 UUID", what, s)
+	}
+	return nil
+}
+
+func isHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *validator) community(r store.Row) error {
+	if err := checkUUID("编号", r.ID()); err != nil {
+		return err
+	}
+	c := inspection.Community{Name: r.Str("name"), District: r.Str("district"), Households: int(r.Get("households").(int64))}
+	c.Satisfaction, _ = floatPtr(r.Get("satisfaction"))
+	c.ComplaintRate, _ = floatPtr(r.Get("complaint_rate"))
+	if c.Name != strings.TrimSpace(c.Name) || c.District != strings.TrimSpace(c.District) {
+		return fmt.Errorf("名称或所属区首尾有空白")
+	}
+	return c.Validate()
+}
+
+func floatPtr(x any) (*float64, bool) {
+	f, ok := x.(float64)
+	if !ok {
+		return nil, false
+	}
+	return &f, true
+}
+
+func (v *validator) templateRow(r store.Row) (*inspection.Template, error) {
+	if t, ok := v.templates[r.ID()]; ok {
+		return t, nil
+	}
+	t, err := inspection.ParseTemplate([]byte(r.Str("body")))
+	if err != nil {
+		return nil, err
+	}
+	ver, _ := r.Get("template_version").(int64)
+	switch {
+	case t.ID != r.Str("template_id") || int64(t.Version) != ver:
+		return nil, fmt.Errorf("模板内容中的编号或版本与记录不符")
+	case r.ID() != fmt.Sprintf("%s@%d", t.ID, t.Version):
+		return nil, fmt.Errorf("模板记录编号应为 %s@%d", t.ID, t.Version)
+	case r.Str("name") != t.Name || r.Str("community_type") != t.CommunityType:
+		return nil, fmt.Errorf("模板名称或适用类型与内容不符")
+	}
+	v.templates[r.ID()] = t
+	return t, nil
+}
+
+// template finds a template version in the package or the data file.
+func (v *validator) template(id string, version int64) (*inspection.Template, error) {
+	rowID := fmt.Sprintf("%s@%d", id, version)
+	if r, ok := v.byID["templates"][rowID]; ok {
+		return v.templateRow(r)
+	}
+	if v.db != nil {
+		if t, err := v.db.Template(v.ctx, id, int(version)); err == nil {
+			return t, nil
+		} else if !errors.Is(err, inspection.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, v.missing("检查模板 %s 第 %d 版既不在数据包中，也不在本机", id, version)
+}
+
+func (v *validator) hasCommunity(id string) error {
+	if _, ok := v.byID["communities"][id]; ok {
+		return nil
+	}
+	if v.db != nil {
+		if _, err := v.db.Community(v.ctx, id); err == nil {
+			return nil
+		}
+	}
+	return v.missing("小区 %.40q 既不在数据包中，也不在本机", id)
+}
+
+// inspectionOf finds an inspection's row values (community, template) in
+// the package or the data file.
+func (v *validator) inspectionOf(id string) (inspection.Inspection, error) {
+	if r, ok := v.byID["inspections"][id]; ok {
+		return v.inspection(r)
+	}
+	if v.db != nil {
+		if rec, err := v.db.Inspection(v.ctx, id); err == nil {
+			return rec.Inspection, nil
+		}
+	}
+	return inspection.Inspection{}, v.missing("检查记录 %.40q 既不在数据包中，也不在本机", id)
+}
+
+// inspection checks an inspection row and returns it as the domain type.
+func (v *validator) inspection(r store.Row) (inspection.Inspection, error) {
+	var in inspection.Inspection
+	if err := checkUUID("编号", r.ID()); err != nil {
+		return in, err
+	}
+	in.ID, in.CommunityID, in.TemplateID = r.ID(), r.Str("community_id"), r.Str("template_id")
+	ver, _ := r.Get("template_version").(int64)
+	in.TemplateVersion = int(ver)
+	in.Status, in.AmendsID, in.AmendReason = inspection.Status(r.Str("status")), r.Str("amends_id"), r.Str("amend_reason")
+	var err error
+	if in.StartedAt, err = parseTime(r.Str("started_at")); err != nil {
+		return in, err
+	}
+	if err := strictJSON(r.Str("inspectors"), &in.Inspectors); err != nil {
+		return in, fmt.Errorf("检查人员：%w", err)
+	}
+	if err := strictJSON(r.Str("signatures"), &in.Signatures); err != nil {
+		return in, fmt.Errorf("签字：%w", err)
+	}
+	for _, s := range in.Signatures {
+		if s.ImageSHA != "" && !isHex64(s.ImageSHA) {
+			return in, fmt.Errorf("签字图片摘要不合法")
+		}
+	}
+	switch in.Status {
+	case inspection.Draft:
+		if r.Get("finalized_at") != nil || r.Str("content_digest") != "" {
+			return in, fmt.Errorf("未定稿的记录带有定稿时间或摘要")
+		}
+	case inspection.Finalized:
+		t, err := parseTime(r.Str("finalized_at"))
+		if err != nil {
+			return in, fmt.Errorf("定稿时间：%w", err)
+		}
+		in.FinalizedAt = &t
+		if !isHex64(r.Str("content_digest")) || len(in.Signatures) == 0 {
+			return in, fmt.Errorf("已定稿的记录缺少内容摘要或签字")
+		}
+	default:
+		return in, fmt.Errorf("状态「%.20s」无法识别", in.Status)
+	}
+	if err := v.hasCommunity(in.CommunityID); err != nil {
+		return in, err
+	}
+	if _, err := v.template(in.TemplateID, ver); err != nil {
+		return in, err
+	}
+	if in.AmendsID != "" {
+		if err := checkUUID("被更正记录编号", in.AmendsID); err != nil {
+			return in, err
+		}
+		if in.AmendsID == in.ID {
+			return in, fmt.Errorf("记录不能更正自己")
+		}
+		if _, ok := v.byID["inspections"][in.AmendsID]; !ok && v.db != nil {
+			if _, err := v.db.Inspection(v.ctx, in.AmendsID); err != nil {
+				return in, fmt.Errorf("%w：被更正的检查记录 %s 既不在数据包中，也不在本机", store.ErrMissingReference, in.AmendsID)
+			}
+		}
+	}
+	return in, nil
+}
+
+func strictJSON(s string, v any) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("数据无法解析")
+	}
+	if dec.More() {
+		return fmt.Errorf("数据后有多余内容")
+	}
+	return nil
+}
+
+func (v *validator) answer(r store.Row) error {
+	a := inspection.Answer{InspectionID: r.Str("inspection_id"), ItemCode: r.Str("item_code"), Result: inspection.Result(r.Str("result")),
+		Text: r.Str("text"), Note: r.Str("note")}
+	a.Value, _ = floatPtr(r.Get("value"))
+	if r.ID() != store.AnswerID(a.InspectionID, a.ItemCode) {
+		return fmt.Errorf("答案编号与检查记录、检查项不符")
+	}
+	if err := strictJSON(r.Str("choices"), &a.Choices); err != nil {
+		return fmt.Errorf("选项：%w", err)
+	}
+	if err := strictJSON(r.Str("photos"), &a.Photos); err != nil {
+		return fmt.Errorf("照片：%w", err)
+	}
+	for _, p := range a.Photos {
+		if !isHex64(p) {
+			return fmt.Errorf("照片摘要不合法")
+		}
+	}
+	in, err := v.inspectionOf(a.InspectionID)
+	if err != nil {
+		return err
+	}
+	tpl, err := v.template(in.TemplateID, int64(in.TemplateVersion))
+	if err != nil {
+		return err
+	}
+	item, ok := tpl.Item(a.ItemCode)
+	if !ok {
+		return fmt.Errorf("模板 %s 第 %d 版中没有检查项 %.20q", tpl.ID, tpl.Version, a.ItemCode)
+	}
+	if err := inspection.ValidateAnswer(item, a); err != nil {
+		return err
+	}
+	if v.answersOf[a.InspectionID] == nil {
+		v.answersOf[a.InspectionID] = map[string]inspection.Answer{}
+	}
+	v.answersOf[a.InspectionID][a.ItemCode] = a
+	return nil
+}
+
+func (v *validator) action(r store.Row) error {
+	if err := checkUUID("编号", r.ID()); err != nil {
+		return err
+	}
+	switch inspection.ActionStatus(r.Str("status")) {
+	case inspection.ActionOpen, inspection.ActionInProgress, inspection.ActionDone:
+	default:
+		return fmt.Errorf("整改状态「%.20s」无法识别", r.Str("status"))
+	}
+	if res := inspection.Result(r.Str("recheck_result")); !res.Valid() {
+		return fmt.Errorf("复查结果「%.20s」无法识别", res)
+	}
+	if _, err := time.Parse("2006-01-02", r.Str("due_date")); err != nil {
+		return fmt.Errorf("整改期限「%.20s」无法识别", r.Str("due_date"))
+	}
+	if err := v.hasCommunity(r.Str("community_id")); err != nil {
+		return err
+	}
+	_, err := v.inspectionOf(r.Str("inspection_id"))
+	return err
+}
+
+// finalizedDigest checks that a finalized inspection in the package comes
+// with exactly the answers it was signed with.
+func (v *validator) finalizedDigest(r store.Row) error {
+	if r.Str("status") != string(inspection.Finalized) {
+		return nil
+	}
+	in, err := v.inspection(r)
+	if err != nil {
+		return err
+	}
+	answers := v.answersOf[in.ID]
+	if answers == nil {
+		answers = map[string]inspection.Answer{}
+	}
+	if inspection.ContentDigest(in, answers) != r.Str("content_digest") {
+		return fmt.Errorf("已定稿记录的内容与其内容摘要不符（数据包须带上定稿时的全部答案）")
+	}
+	return nil
+}
