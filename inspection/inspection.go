@@ -234,6 +234,7 @@ const (
 	ActionOpen       ActionStatus = "open"        // 待整改
 	ActionInProgress ActionStatus = "in_progress" // 整改中
 	ActionDone       ActionStatus = "done"        // 已整改
+	ActionCancelled  ActionStatus = "cancelled"   // 已撤销: an amendment found the item did not fail
 	ActionOverdue    ActionStatus = "overdue"     // 逾期
 )
 
@@ -246,6 +247,8 @@ func (s ActionStatus) Label() string {
 		return "整改中"
 	case ActionDone:
 		return "已整改"
+	case ActionCancelled:
+		return "已撤销"
 	case ActionOverdue:
 		return "逾期"
 	}
@@ -273,8 +276,8 @@ type CorrectiveAction struct {
 // EffectiveStatus is the status as shown: an action not done whose due
 // date has passed (in the clock's location) is overdue.
 func (a CorrectiveAction) EffectiveStatus(now time.Time) ActionStatus {
-	if a.Status == ActionDone {
-		return ActionDone
+	if a.Status == ActionDone || a.Status == ActionCancelled {
+		return a.Status
 	}
 	if !a.DueDate.IsZero() {
 		y, m, d := a.DueDate.Date()

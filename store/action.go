@@ -42,7 +42,7 @@ type ActionFilter struct {
 	CommunityID  string
 	InspectionID string
 	District     string
-	OpenOnly     bool // not yet done
+	OpenOnly     bool // neither done nor cancelled
 }
 
 // ListActions lists corrective actions by due date.
@@ -59,7 +59,7 @@ func (db *DB) ListActions(ctx context.Context, f ActionFilter) ([]inspection.Cor
 		where, args = append(where, "c.district = ?"), append(args, f.District)
 	}
 	if f.OpenOnly {
-		where = append(where, "a.status <> 'done'")
+		where = append(where, "a.status NOT IN ('done', 'cancelled')")
 	}
 	cols := "a." + strings.ReplaceAll(strings.ReplaceAll(actionCols, "\n\t", " "), ", ", ", a.")
 	q := `SELECT ` + cols + ` FROM corrective_actions a JOIN communities c ON c.id = a.community_id`
@@ -87,7 +87,7 @@ func (db *DB) ListActions(ctx context.Context, f ActionFilter) ([]inspection.Cor
 // responsible party, due date, status and note.
 func (db *DB) UpdateAction(ctx context.Context, a inspection.CorrectiveAction) (inspection.CorrectiveAction, error) {
 	switch a.Status {
-	case inspection.ActionOpen, inspection.ActionInProgress, inspection.ActionDone:
+	case inspection.ActionOpen, inspection.ActionInProgress, inspection.ActionDone, inspection.ActionCancelled:
 	default:
 		return a, fmt.Errorf("%w：整改状态「%s」无法识别", inspection.ErrInvalid, a.Status)
 	}
@@ -95,21 +95,16 @@ func (db *DB) UpdateAction(ctx context.Context, a inspection.CorrectiveAction) (
 		return a, fmt.Errorf("%w：请填写整改期限", inspection.ErrInvalid)
 	}
 	err := db.inChange(ctx, func(ch *change) error {
-		old, err := snapshot(ctx, ch.tx, "corrective_actions", a.ID)
-		if err != nil {
+		var exists int
+		if err := ch.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM corrective_actions WHERE id = ?`, a.ID).Scan(&exists); err != nil {
 			return err
 		}
-		if old == "" {
+		if exists == 0 {
 			return fmt.Errorf("整改事项 %s：%w", a.ID, inspection.ErrNotFound)
 		}
-		_, err = ch.tx.ExecContext(ctx, `UPDATE corrective_actions SET responsible = ?, due_date = ?, status = ?, note = ?,
-			base_version = version, version = ?, device_id = ?, actor = ?, updated_at = ? WHERE id = ?`,
-			strings.TrimSpace(a.Responsible), a.DueDate.Format(dateLayout), string(a.Status), a.Note,
-			ch.version, ch.device, ch.actor, formatTime(ch.at), a.ID)
+		err := updateAction(ctx, ch, a.ID, `responsible = ?, due_date = ?, status = ?, note = ?`,
+			strings.TrimSpace(a.Responsible), a.DueDate.Format(dateLayout), string(a.Status), a.Note)
 		if err != nil {
-			return err
-		}
-		if err := ch.audit(ctx, "corrective_actions", a.ID, actionUpdate, old); err != nil {
 			return err
 		}
 		a, err = scanAction(ch.tx.QueryRowContext(ctx, `SELECT `+actionCols+` FROM corrective_actions WHERE id = ?`, a.ID))

@@ -23,6 +23,12 @@ func (h *hlc) next(now time.Time, device string) string {
 		h.wall, h.counter = ms, 0
 	} else {
 		h.counter++
+		if h.counter > maxCounter {
+			// The counter has five digits; rather than overflow the fixed
+			// width (which would break string ordering), run the logical
+			// millisecond ahead of the wall clock.
+			h.wall, h.counter = h.wall+1, 0
+		}
 	}
 	return formatVersion(h.wall, h.counter, device)
 }
@@ -38,6 +44,8 @@ func (h *hlc) observe(version string) {
 		h.wall, h.counter = w, c
 	}
 }
+
+const maxCounter = 99999
 
 func formatVersion(wall, counter int64, device string) string {
 	return fmt.Sprintf("%013d-%05d-%s", wall, counter, device)

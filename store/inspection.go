@@ -404,23 +404,49 @@ func (db *DB) FinalizeInspection(ctx context.Context, id string, signatures []in
 	return db.Inspection(ctx, id)
 }
 
-// openActions creates a corrective action for each failed item, and closes
-// the open actions of earlier inspections of the community whose item now
-// passes (回头看).
+// openActions creates a corrective action for each failed item. For an
+// amendment (更正) the original's open actions are carried over: an item
+// that still fails keeps its action (moved to the amendment, due date
+// kept); one that no longer fails had been judged in error, so its action
+// is cancelled (已撤销), not counted as rectified. Otherwise it is a
+// re-check (回头看): open actions of earlier inspections of the community
+// whose item is judged now are closed (pass) or marked 整改中 (fail).
 func (db *DB) openActions(ctx context.Context, ch *change, in inspection.Inspection, tpl *inspection.Template, answers map[string]inspection.Answer) error {
 	var responsible string
 	if err := ch.tx.QueryRowContext(ctx, `SELECT property_company FROM communities WHERE id = ?`, in.CommunityID).Scan(&responsible); err != nil {
 		return err
 	}
 	card := inspection.Score(tpl, answers)
-	failed := map[string]bool{}
+	problems := map[string]string{}
+	for _, code := range card.Failed {
+		item, _ := tpl.Item(code)
+		problems[code] = item.Text
+		if n := strings.TrimSpace(answers[code].Note); n != "" {
+			problems[code] += "：" + n
+		}
+	}
+	if in.AmendsID != "" {
+		carried, err := openActionsOf(ctx, ch.tx, `inspection_id = ?`, in.AmendsID)
+		if err != nil {
+			return err
+		}
+		for _, o := range carried {
+			if problem, stillFails := problems[o.code]; stillFails {
+				delete(problems, o.code)
+				err = updateAction(ctx, ch, o.id, `inspection_id = ?, problem = ?`, in.ID, problem)
+			} else {
+				err = updateAction(ctx, ch, o.id, `status = 'cancelled', note = ?`, "更正记录 "+in.ID+" 中该项不再判定为不符合")
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
 	due := ch.at.AddDate(0, 0, ActionDueDays)
 	for _, code := range card.Failed {
-		failed[code] = true
-		item, _ := tpl.Item(code)
-		problem := item.Text
-		if n := strings.TrimSpace(answers[code].Note); n != "" {
-			problem += "：" + n
+		problem, open := problems[code]
+		if !open {
+			continue // carried over from the amended original
 		}
 		act := inspection.CorrectiveAction{
 			ID: uuid.Must(uuid.NewV7()).String(), InspectionID: in.ID, CommunityID: in.CommunityID, ItemCode: code,
@@ -430,24 +456,14 @@ func (db *DB) openActions(ctx context.Context, ch *change, in inspection.Inspect
 			return err
 		}
 	}
-	// Re-check: open actions of this community for items judged now.
-	rows, err := ch.tx.QueryContext(ctx, `SELECT id, item_code FROM corrective_actions
-		WHERE community_id = ? AND inspection_id <> ? AND status <> 'done'`, in.CommunityID, in.ID)
+	if in.AmendsID != "" {
+		return nil // a correction of the same visit is not a re-check
+	}
+	earlier, err := openActionsOf(ctx, ch.tx, `community_id = ? AND inspection_id <> ?`, in.CommunityID, in.ID)
 	if err != nil {
 		return err
 	}
-	type open struct{ id, code string }
-	var opens []open
-	for rows.Next() {
-		var o open
-		if err := rows.Scan(&o.id, &o.code); err != nil {
-			rows.Close()
-			return err
-		}
-		opens = append(opens, o)
-	}
-	rows.Close()
-	for _, o := range opens {
+	for _, o := range earlier {
 		item, ok := tpl.Item(o.code)
 		if !ok {
 			continue
@@ -456,25 +472,52 @@ func (db *DB) openActions(ctx context.Context, ch *change, in inspection.Inspect
 		if r != inspection.Pass && r != inspection.Fail {
 			continue
 		}
-		status := "in_progress"
+		status := inspection.ActionInProgress
 		if r == inspection.Pass {
-			status = "done"
+			status = inspection.ActionDone
 		}
-		old, err := snapshot(ctx, ch.tx, "corrective_actions", o.id)
-		if err != nil {
-			return err
-		}
-		_, err = ch.tx.ExecContext(ctx, `UPDATE corrective_actions SET status = ?, recheck_inspection_id = ?, recheck_result = ?,
-			base_version = version, version = ?, device_id = ?, actor = ?, updated_at = ? WHERE id = ?`,
-			status, in.ID, string(r), ch.version, ch.device, ch.actor, formatTime(ch.at), o.id)
-		if err != nil {
-			return err
-		}
-		if err := ch.audit(ctx, "corrective_actions", o.id, actionUpdate, old); err != nil {
+		if err := updateAction(ctx, ch, o.id, `status = ?, recheck_inspection_id = ?, recheck_result = ?`, string(status), in.ID, string(r)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+type openAction struct{ id, code string }
+
+// openActionsOf lists the actions matching where that are neither done nor
+// cancelled.
+func openActionsOf(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]openAction, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, item_code FROM corrective_actions
+		WHERE `+where+` AND status NOT IN ('done', 'cancelled') ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []openAction
+	for rows.Next() {
+		var o openAction
+		if err := rows.Scan(&o.id, &o.code); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// updateAction sets columns of one action (set is "col = ?, …"), bumps its
+// version and writes the audit entry.
+func updateAction(ctx context.Context, ch *change, id, set string, args ...any) error {
+	old, err := snapshot(ctx, ch.tx, "corrective_actions", id)
+	if err != nil {
+		return err
+	}
+	args = append(args, ch.version, ch.device, ch.actor, formatTime(ch.at), id)
+	if _, err := ch.tx.ExecContext(ctx, `UPDATE corrective_actions SET `+set+`,
+		base_version = version, version = ?, device_id = ?, actor = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
+		return err
+	}
+	return ch.audit(ctx, "corrective_actions", id, actionUpdate, old)
 }
 
 // AmendInspection starts a correction (更正) of a finalized inspection: a

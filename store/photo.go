@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	_ "image/png" // inspectors' photos may be PNG screenshots
+	"slices"
 
 	"github.com/disintegration/imaging"
 	"github.com/jiayuan-inspect/jiayuan/inspection"
@@ -91,16 +92,34 @@ func (db *DB) AttachPhoto(ctx context.Context, inspectionID, itemCode string, da
 			return fmt.Errorf("无法保存照片：%w", err)
 		}
 		_, err := db.modifyAnswerTx(ctx, ch, inspectionID, itemCode, func(a *inspection.Answer) {
-			for _, p := range a.Photos {
-				if p == info.SHA256 {
-					return
-				}
+			if !slices.Contains(a.Photos, info.SHA256) {
+				a.Photos = append(a.Photos, info.SHA256)
 			}
-			a.Photos = append(a.Photos, info.SHA256)
 		})
 		return err
 	})
 	return info, err
+}
+
+// AttachStoredPhoto adds a photo already in the file (by its digest) to an
+// item of a draft inspection, so one photo can serve several items
+// without being decoded again.
+func (db *DB) AttachStoredPhoto(ctx context.Context, inspectionID, itemCode, sha string) error {
+	return db.inChange(ctx, func(ch *change) error {
+		var n int
+		if err := ch.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM photos WHERE sha256 = ?`, sha).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("照片 %s：%w", sha, inspection.ErrNotFound)
+		}
+		_, err := db.modifyAnswerTx(ctx, ch, inspectionID, itemCode, func(a *inspection.Answer) {
+			if !slices.Contains(a.Photos, sha) {
+				a.Photos = append(a.Photos, sha)
+			}
+		})
+		return err
+	})
 }
 
 // RemovePhoto takes a photo off an item of a draft inspection (the photo

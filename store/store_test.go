@@ -263,29 +263,57 @@ func TestInspectionLifecycle(t *testing.T) {
 	if _, err := db.SetValue(ctx, am.ID, "11.2", &fixed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetResult(ctx, am.ID, "8.1", inspection.Pass); err != nil {
-		t.Fatal(err)
-	}
 	amRec, err := db.FinalizeInspection(ctx, am.ID, []inspection.Signature{{Name: "张三"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(amRec.Score.Vetoes) != 0 || amRec.Score.Total != 100 {
-		t.Errorf("amended score %v vetoes %v", amRec.Score.Total, amRec.Score.Vetoes)
+	if len(amRec.Score.Vetoes) != 0 || len(amRec.Score.Failed) != 1 {
+		t.Errorf("amended score %v vetoes %v failed %v", amRec.Score.Total, amRec.Score.Vetoes, amRec.Score.Failed)
 	}
 	orig, err := db.Inspection(ctx, in.ID)
 	if err != nil || *orig.Answers["11.2"].Value != 93.5 || orig.ContentDigest != fin.ContentDigest {
 		t.Errorf("original changed: %v %v", err, orig.Answers["11.2"].Value)
 	}
-	// The re-check (回头看) closed the earlier actions.
-	acts, _ = db.ListActions(ctx, store.ActionFilter{InspectionID: in.ID})
-	for _, a := range acts {
-		if a.Status != inspection.ActionDone || a.RecheckInspectionID != am.ID || a.RecheckResult != inspection.Pass {
-			t.Errorf("action %s after re-check: %+v", a.ItemCode, a)
+	// The correction is not a re-check: the fee-rate action was an error
+	// and is cancelled (not counted as rectified); 8.1 still fails, so its
+	// action moves to the amendment with its due date, and no duplicate.
+	all, _ := db.ListActions(ctx, store.ActionFilter{CommunityID: c.ID})
+	if len(all) != 2 {
+		t.Fatalf("actions after amendment: %+v", all)
+	}
+	for _, a := range all {
+		switch a.ItemCode {
+		case "11.2":
+			if a.Status != inspection.ActionCancelled || a.InspectionID != in.ID || a.RecheckInspectionID != "" {
+				t.Errorf("fee-rate action: %+v", a)
+			}
+		case "8.1":
+			if a.Status != inspection.ActionOpen || a.InspectionID != am.ID || !a.DueDate.Equal(acts[0].DueDate) {
+				t.Errorf("carried action: %+v", a)
+			}
+		}
+	}
+	if open, _ := db.ListActions(ctx, store.ActionFilter{CommunityID: c.ID, OpenOnly: true}); len(open) != 1 {
+		t.Errorf("open actions: %+v", open)
+	}
+
+	// A later visit (回头看) that finds 8.1 fixed closes its action.
+	again, err := db.StartInspection(ctx, c.ID, tpl.ID, tpl.Version, []string{"李四"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answerAll(t, db, tpl, again.ID, 97, photo)
+	if _, err := db.FinalizeInspection(ctx, again.ID, []inspection.Signature{{Name: "李四"}}); err != nil {
+		t.Fatal(err)
+	}
+	all, _ = db.ListActions(ctx, store.ActionFilter{CommunityID: c.ID})
+	for _, a := range all {
+		if a.ItemCode == "8.1" && (a.Status != inspection.ActionDone || a.RecheckInspectionID != again.ID || a.RecheckResult != inspection.Pass) {
+			t.Errorf("action after re-check: %+v", a)
 		}
 	}
 	list, err := db.ListInspections(ctx, store.InspectionFilter{CommunityID: c.ID})
-	if err != nil || len(list) != 2 || list[0].ID != am.ID || list[0].Score != 100 || !list[0].ScoreDefined || list[1].Vetoes != 1 {
+	if err != nil || len(list) != 3 || list[0].ID != again.ID || list[0].Score != 100 || !list[0].ScoreDefined || list[2].Vetoes != 1 {
 		t.Errorf("list: %+v %v", list, err)
 	}
 	rep, err := db.Verify(ctx)
@@ -336,6 +364,18 @@ func TestPhotos(t *testing.T) {
 	rec, _ = db.Inspection(ctx, in.ID)
 	if got := rec.Answers["1.1"].Photos; len(got) != 1 || got[0] != info2.SHA256 {
 		t.Errorf("after remove %v", got)
+	}
+
+	// A stored photo can serve another item without being decoded again.
+	if err := db.AttachStoredPhoto(ctx, in.ID, "8.4", info2.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AttachStoredPhoto(ctx, in.ID, "8.4", "0000"); !errors.Is(err, inspection.ErrNotFound) {
+		t.Errorf("unknown digest: %v", err)
+	}
+	rec, _ = db.Inspection(ctx, in.ID)
+	if got := rec.Answers["8.4"].Photos; len(got) != 1 || got[0] != info2.SHA256 {
+		t.Errorf("stored photo on 8.4: %v", got)
 	}
 
 	// A transparent PNG signature is flattened onto white, not black.

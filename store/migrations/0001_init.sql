@@ -111,7 +111,7 @@ CREATE TABLE corrective_actions (
 	problem               TEXT NOT NULL DEFAULT '',
 	responsible           TEXT NOT NULL DEFAULT '',
 	due_date              TEXT NOT NULL DEFAULT '',   -- YYYY-MM-DD
-	status                TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'done')),
+	status                TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'done', 'cancelled')),
 	recheck_inspection_id TEXT NOT NULL DEFAULT '',
 	recheck_result        TEXT NOT NULL DEFAULT '',
 	note                  TEXT NOT NULL DEFAULT '',
