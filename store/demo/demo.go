@@ -135,7 +135,7 @@ func Populate(ctx context.Context, db *store.DB, opts Options) (Summary, error) 
 	sum.Communities = len(ids)
 
 	// Then the visits, in the order they happened.
-	r := &runner{db: db, tpl: tpl, clock: clock, now: opts.Now, ids: ids, photos: &photoSet{}, shas: map[string]bool{},
+	r := &runner{db: db, tpl: tpl, clock: clock, now: opts.Now, ids: ids, photos: &photoSet{}, shas: map[string]bool{}, stored: map[int]string{},
 		inspectionIDs: map[int]string{}}
 	for _, ev := range p.events() {
 		if err := ctx.Err(); err != nil {
@@ -181,6 +181,7 @@ type runner struct {
 	ids           []string       // community ids by plan index
 	inspectionIDs map[int]string // inspection ids by plan index
 	photos        *photoSet
+	stored        map[int]string // picture index -> digest once stored
 	shas          map[string]bool
 	attachments   int
 }
@@ -248,18 +249,32 @@ func (r *runner) answer(ctx context.Context, inspectionID string, start time.Tim
 		}
 		for j, ph := range ap.photos {
 			r.clock.advance(start.Add(ap.offset + time.Duration(j+1)*15*time.Second))
-			data, err := r.photos.get(ph)
-			if err != nil {
-				return err
-			}
-			info, err := r.db.AttachPhoto(ctx, inspectionID, a.ItemCode, data, false)
-			if err != nil {
+			if err := r.attach(ctx, inspectionID, a.ItemCode, ph); err != nil {
 				return fmt.Errorf("检查项 %s 的照片：%w", answers[i].answer.ItemCode, err)
 			}
-			r.shas[info.SHA256] = true
 			r.attachments++
 		}
 	}
+	return nil
+}
+
+// attach puts picture ph on an item: stored (decoded and resized) the
+// first time, attached by digest afterwards.
+func (r *runner) attach(ctx context.Context, inspectionID, itemCode string, ph int) error {
+	ph %= photoCount
+	if sha, ok := r.stored[ph]; ok {
+		return r.db.AttachStoredPhoto(ctx, inspectionID, itemCode, sha)
+	}
+	data, err := r.photos.get(ph)
+	if err != nil {
+		return err
+	}
+	info, err := r.db.AttachPhoto(ctx, inspectionID, itemCode, data, false)
+	if err != nil {
+		return err
+	}
+	r.stored[ph] = info.SHA256
+	r.shas[info.SHA256] = true
 	return nil
 }
 
