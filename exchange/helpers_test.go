@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -59,6 +60,28 @@ func newDeviceAt(t testing.TB, name string, start time.Time) *device {
 		t.Fatal(err)
 	}
 	return &device{t: t, db: db, path: path, name: name}
+}
+
+// copyTo opens a copy of the device's (closed) data file under a new name.
+func (d *device) copyTo(name string) *device {
+	d.t.Helper()
+	body, err := os.ReadFile(d.path)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	path := filepath.Join(d.t.TempDir(), name, "jiayuan.db")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		d.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		d.t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), path, store.Options{Now: newClock(t0.Add(time.Hour)).Now, Actor: name})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.t.Cleanup(func() { db.Close() })
+	return &device{t: d.t, db: db, path: path, name: name}
 }
 
 func defaultTemplate(t testing.TB) *inspection.Template {
