@@ -1,0 +1,348 @@
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"iter"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jiayuan-inspect/jiayuan/inspection"
+	"github.com/xuri/excelize/v2"
+)
+
+// DefaultPassScore is the total score a community needs, with no 一票否决
+// finding, to count as 达标 in the work-report figures.
+const DefaultPassScore = 80
+
+// DistrictFigures are one district's work-report figures.
+type DistrictFigures struct {
+	District    string
+	Communities int
+	Inspected   int // with a finalized inspection
+	Passed      int // inspected, no veto finding, total ≥ the pass score
+	Vetoed      int // inspected with at least one veto finding
+	ScoreSum    float64
+	Scored      int
+	// Picks are filled by the caller when selection has been made
+	// (区级/市级「美好家园」); -1 when unknown.
+	DistrictPicks int
+	CityPicks     int
+}
+
+// AverageScore of the inspected communities with a defined score.
+func (d DistrictFigures) AverageScore() float64 {
+	if d.Scored == 0 {
+		return 0
+	}
+	return d.ScoreSum / float64(d.Scored)
+}
+
+// ItemFailure counts how many inspected communities failed an item.
+type ItemFailure struct {
+	Code, Text, Section string
+	Failed, Judged      int
+}
+
+// WorkReport holds the figures the plan's work report asks for (工作报告,
+// due 9月23日): communities inspected, passed, picked, and the main problems
+// by item.
+type WorkReport struct {
+	Districts  []DistrictFigures
+	Total      DistrictFigures
+	TopFailing []ItemFailure // most failed first
+	PassScore  float64
+}
+
+// BuildWorkReport counts the figures from every community's latest
+// result. Items are counted by code across templates; their text is
+// taken from tpl when it has the code.
+func BuildWorkReport(results iter.Seq2[Result, error], tpl *inspection.Template, passScore float64) (WorkReport, error) {
+	if passScore <= 0 {
+		passScore = DefaultPassScore
+	}
+	rep := WorkReport{PassScore: passScore, Total: DistrictFigures{District: "合计", DistrictPicks: -1, CityPicks: -1}}
+	byDistrict := map[string]*DistrictFigures{}
+	items := map[string]*ItemFailure{}
+	for res, err := range results {
+		if err != nil {
+			return rep, err
+		}
+		d := byDistrict[res.Community.District]
+		if d == nil {
+			d = &DistrictFigures{District: res.Community.District, DistrictPicks: -1, CityPicks: -1}
+			byDistrict[res.Community.District] = d
+		}
+		for _, f := range []*DistrictFigures{d, &rep.Total} {
+			f.Communities++
+		}
+		rec := res.Record
+		if rec == nil {
+			continue
+		}
+		vetoed := len(rec.Score.Vetoes) > 0
+		passed := !vetoed && rec.Score.Defined && rec.Score.Total >= passScore
+		for _, f := range []*DistrictFigures{d, &rep.Total} {
+			f.Inspected++
+			if vetoed {
+				f.Vetoed++
+			}
+			if passed {
+				f.Passed++
+			}
+			if rec.Score.Defined {
+				f.ScoreSum += rec.Score.Total
+				f.Scored++
+			}
+		}
+		for _, s := range rec.Template.Sections {
+			for _, it := range s.Items {
+				if !it.Scored() {
+					continue
+				}
+				r := inspection.Evaluate(it, rec.Answers[it.Code])
+				if r != inspection.Pass && r != inspection.Fail {
+					continue
+				}
+				f := items[it.Code]
+				if f == nil {
+					f = &ItemFailure{Code: it.Code, Text: it.Text, Section: s.Title}
+					if tpl != nil {
+						if ti, ok := tpl.Item(it.Code); ok {
+							f.Text = ti.Text
+							if ts, ok := tpl.SectionOf(it.Code); ok {
+								f.Section = ts.Title
+							}
+						}
+					}
+					items[it.Code] = f
+				}
+				f.Judged++
+				if r == inspection.Fail {
+					f.Failed++
+				}
+			}
+		}
+	}
+	for _, d := range byDistrict {
+		rep.Districts = append(rep.Districts, *d)
+	}
+	sort.Slice(rep.Districts, func(i, j int) bool { return rep.Districts[i].District < rep.Districts[j].District })
+	for _, f := range items {
+		if f.Failed > 0 {
+			rep.TopFailing = append(rep.TopFailing, *f)
+		}
+	}
+	sort.Slice(rep.TopFailing, func(i, j int) bool {
+		a, b := rep.TopFailing[i], rep.TopFailing[j]
+		if a.Failed != b.Failed {
+			return a.Failed > b.Failed
+		}
+		return codeLess(a.Code, b.Code)
+	})
+	return rep, nil
+}
+
+// codeLess orders item codes numerically part by part (2.10 after 2.9).
+func codeLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if pa[i] != pb[i] {
+			var x, y int
+			_, ex := fmt.Sscan(pa[i], &x)
+			_, ey := fmt.Sscan(pb[i], &y)
+			if ex == nil && ey == nil && x != y {
+				return x < y
+			}
+			return pa[i] < pb[i]
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+// Work-report sheet name.
+const WorkReportSheet = "工作报告数据"
+
+// TopItems is how many failing items the work report lists and charts.
+const TopItems = 10
+
+// WriteWorkReport writes the figures: a table by district (communities,
+// inspected, coverage, 达标, 一票否决, average score, and picks when known),
+// the items most often failed, a draft paragraph for the report, and two
+// native Excel charts (inspected and 达标 by district; the top failing
+// items).
+func WriteWorkReport(w io.Writer, rep WorkReport, title string, at time.Time) error {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if title == "" {
+		title = "“共建美好家园”活动工作报告数据"
+	}
+	f, st, err := newBook(WorkReportSheet)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sh := WorkReportSheet
+	set := func(cell string, v any, style int) {
+		f.SetCellValue(sh, cell, v)
+		f.SetCellStyle(sh, cell, cell, style)
+	}
+	picks := rep.Total.DistrictPicks >= 0 || rep.Total.CityPicks >= 0
+	head := []string{"县（市）区", "小区总数", "已检查", "检查覆盖率", fmt.Sprintf("达标（无否决且≥%s分）", inspection.FormatNumber(rep.PassScore)), "一票否决", "平均得分"}
+	if picks {
+		head = append(head, "区级“美好家园”", "市级“美好家园”")
+	}
+	set("A1", fmt.Sprintf("%s（截至 %s）", title, at.Format("2006-01-02")), st.title)
+	f.MergeCell(sh, "A1", cellName(len(head), 1))
+	f.SetRowHeight(sh, 1, 30)
+	set("A3", "一、各县（市）区检查情况", st.group)
+	f.MergeCell(sh, "A3", cellName(len(head), 3))
+	for i, h := range head {
+		set(cellName(i+1, 4), h, st.header)
+	}
+	f.SetRowHeight(sh, 4, 30)
+	row := 5
+	writeFigures := func(d DistrictFigures, style int) {
+		vals := []any{d.District, d.Communities, d.Inspected, ratio(d.Inspected, d.Communities), d.Passed, d.Vetoed, round1(d.AverageScore())}
+		if picks {
+			vals = append(vals, pickValue(d.DistrictPicks), pickValue(d.CityPicks))
+		}
+		for i, v := range vals {
+			set(cellName(i+1, row), v, style)
+		}
+		f.SetCellStyle(sh, cellName(4, row), cellName(4, row), st.percent(f))
+		f.SetCellStyle(sh, cellName(7, row), cellName(7, row), st.score)
+		row++
+	}
+	firstDistrictRow := row
+	for _, d := range rep.Districts {
+		writeFigures(d, st.text)
+	}
+	lastDistrictRow := row - 1
+	writeFigures(rep.Total, st.header)
+
+	row += 1
+	set(cellName(1, row), "二、主要问题（不符合小区数最多的检查项）", st.group)
+	f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
+	row++
+	for i, h := range []string{"排名", "检查项", "检查内容", "章节", "不符合小区数", "已判定小区数", "不符合率"} {
+		set(cellName(i+1, row), h, st.header)
+	}
+	row++
+	top := rep.TopFailing
+	if len(top) > TopItems {
+		top = top[:TopItems]
+	}
+	firstItemRow := row
+	for i, it := range top {
+		vals := []any{i + 1, it.Code, it.Text, it.Section, it.Failed, it.Judged, ratio(it.Failed, it.Judged)}
+		for j, v := range vals {
+			style := st.text
+			if j == 2 {
+				style = st.wrap
+			}
+			set(cellName(j+1, row), v, style)
+		}
+		f.SetCellStyle(sh, cellName(7, row), cellName(7, row), st.percent(f))
+		row++
+	}
+	lastItemRow := row - 1
+	if len(top) == 0 {
+		set(cellName(1, row), "没有不符合的检查项。", st.note)
+		row++
+	}
+
+	row++
+	set(cellName(1, row), "三、报告参考文字", st.group)
+	f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
+	row++
+	set(cellName(1, row), reportText(rep, top, at), st.note)
+	f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
+	f.SetRowHeight(sh, row, 90)
+
+	widths := []float64{14, 10, 40, 16, 14, 12, 10, 14, 14}
+	for i, wd := range widths[:max(len(head), 7)] {
+		f.SetColWidth(sh, colName(i+1), colName(i+1), wd)
+	}
+
+	// Charts, to the right of the tables.
+	if lastDistrictRow >= firstDistrictRow {
+		err := f.AddChart(sh, cellName(len(head)+2, 3), &excelize.Chart{
+			Type: excelize.Col,
+			Series: []excelize.ChartSeries{
+				{Name: fmt.Sprintf("'%s'!$C$4", sh), Categories: absRange(sh, 1, firstDistrictRow, lastDistrictRow), Values: absRange(sh, 3, firstDistrictRow, lastDistrictRow)},
+				{Name: fmt.Sprintf("'%s'!$E$4", sh), Categories: absRange(sh, 1, firstDistrictRow, lastDistrictRow), Values: absRange(sh, 5, firstDistrictRow, lastDistrictRow)},
+			},
+			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各县（市）区已检查与达标小区数"}}},
+			Legend:    excelize.ChartLegend{Position: "bottom"},
+			Dimension: excelize.ChartDimension{Width: 560, Height: 300},
+		})
+		if err != nil {
+			return fmt.Errorf("无法添加图表：%w", err)
+		}
+	}
+	if len(top) > 0 {
+		err := f.AddChart(sh, cellName(len(head)+2, 20), &excelize.Chart{
+			Type: excelize.Bar,
+			Series: []excelize.ChartSeries{
+				{Name: fmt.Sprintf("'%s'!$E$%d", sh, firstItemRow-1), Categories: absRange(sh, 2, firstItemRow, lastItemRow), Values: absRange(sh, 5, firstItemRow, lastItemRow)},
+			},
+			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "主要问题：不符合小区数"}}},
+			Legend:    excelize.ChartLegend{Position: "none"},
+			YAxis:     excelize.ChartAxis{ReverseOrder: true},
+			Dimension: excelize.ChartDimension{Width: 560, Height: 340},
+		})
+		if err != nil {
+			return fmt.Errorf("无法添加图表：%w", err)
+		}
+	}
+	return save(f, w, title, at)
+}
+
+func absRange(sheet string, col, from, to int) string {
+	return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheet, colName(col), from, colName(col), to)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func pickValue(n int) any {
+	if n < 0 {
+		return "—"
+	}
+	return n
+}
+
+// percent is a percentage style, made on first use.
+func (s *styles) percent(f *excelize.File) int {
+	id, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 10}, NumFmt: 10,
+		Alignment: &excelize.Alignment{Vertical: "center"},
+		Border: []excelize.Border{{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
+			{Type: "top", Color: "A6A6A6", Style: 1}, {Type: "bottom", Color: "A6A6A6", Style: 1}}})
+	return id
+}
+
+func reportText(rep WorkReport, top []ItemFailure, at time.Time) string {
+	t := rep.Total
+	s := fmt.Sprintf("截至%s，纳入统计的住宅小区共 %d 个，已完成检查 %d 个（覆盖率 %.1f%%），其中 %d 个无一票否决项且得分不低于 %s 分，%d 个存在一票否决项",
+		at.Format("2006年1月2日"), t.Communities, t.Inspected, 100*ratio(t.Inspected, t.Communities), t.Passed,
+		inspection.FormatNumber(rep.PassScore), t.Vetoed)
+	if t.Scored > 0 {
+		s += fmt.Sprintf("，平均得分 %.1f 分", t.AverageScore())
+	}
+	s += "。"
+	if len(top) > 0 {
+		var parts []string
+		for _, it := range top[:min(3, len(top))] {
+			parts = append(parts, fmt.Sprintf("“%s”（%d 个小区不符合）", it.Text, it.Failed))
+		}
+		s += "存在的主要问题集中在" + strings.Join(parts, "、") + "。"
+	}
+	return s
+}
