@@ -192,4 +192,3 @@ func makeRecord(t testing.TB, db *store.DB, o recordOpts) string {
 	}
 	return in.ID
 }
-

@@ -142,7 +142,7 @@ type sheetData struct {
 	name      string
 	shown     [][]string
 	raw       [][]string
-	header    int         // 0-based row index of the header
+	header    int            // 0-based row index of the header
 	cols      map[string]int // field key → 0-based column
 	mergedTop map[[2]int]bool
 }

@@ -23,8 +23,8 @@ import (
 
 // Limits on what is read back, against hostile or broken files.
 const (
-	MaxRows         = 100_000  // data rows per sheet
-	MaxCellRunes    = 2_000    // characters in one cell that is kept
+	MaxRows         = 100_000   // data rows per sheet
+	MaxCellRunes    = 2_000     // characters in one cell that is kept
 	unzipSizeLimit  = 256 << 20 // a workbook that unzips larger is refused
 	unzipXMLLimit   = 128 << 20
 	headerSearchRow = 30 // the header must be within the first rows
