@@ -91,7 +91,7 @@ func orderIndependence(t *testing.T, seed uint64) {
 		got, gotConflicts := obs.digest(), openConflicts(t, obs.db)
 		if want == "" {
 			want, wantConflicts, wantDump = got, gotConflicts, dumpRecords(t, obs)
-			t.Logf("seed %d: %d open conflicts after all imports; %d edits applied", seed, strings.Count(gotConflicts, "\n"), w.applied)
+			t.Logf("seed %d: %d edits applied; open conflicts after all imports by table: %v", seed, w.applied, conflictTables(gotConflicts))
 			if strings.Count(gotConflicts, "\n") == 0 {
 				t.Errorf("the scenario made no conflicts: the test proves little")
 			}
@@ -262,4 +262,14 @@ func diffLines(a, b []string) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "\n")
+}
+
+func conflictTables(lines string) map[string]int {
+	out := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSpace(lines), "\n") {
+		if f := strings.Fields(l); len(f) > 1 {
+			out[f[1]]++
+		}
+	}
+	return out
 }

@@ -359,7 +359,7 @@ func (v *validator) action(r store.Row) error {
 		return err
 	}
 	switch inspection.ActionStatus(r.Str("status")) {
-	case inspection.ActionOpen, inspection.ActionInProgress, inspection.ActionDone:
+	case inspection.ActionOpen, inspection.ActionInProgress, inspection.ActionDone, inspection.ActionCancelled:
 	default:
 		return fmt.Errorf("整改状态「%.20s」无法识别", r.Str("status"))
 	}
