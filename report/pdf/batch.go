@@ -148,6 +148,7 @@ func (fo *Font) writeOne(ctx context.Context, dir, id string, load Loader, claim
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("无法写入 %s：%w", tmp.Name(), err)
 	}
+	os.Chmod(tmp.Name(), 0o644) // CreateTemp makes it private
 	path := filepath.Join(dir, claim(FileName(doc.Record)))
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", fmt.Errorf("无法写入 %s：%w", path, err)
