@@ -84,7 +84,8 @@ func Export(ctx context.Context, db *store.DB, path string, opts ExportOptions) 
 	res.PackageID, res.Counts, res.Incremental = h.PackageID, h.Counts, set.Incremental
 
 	dbPath := filepath.Join(dir, "package.db")
-	if err := buildDB(ctx, db, dbPath, h, set, opts.Progress); err != nil {
+	photos := func(fn func(store.Photo) error) error { return db.ExportPhotos(ctx, set.Photos, fn) }
+	if err := buildDB(ctx, dbPath, h, set.Rows, len(set.Photos), photos, opts.Progress); err != nil {
 		return res, fmt.Errorf("无法生成数据包：%w", err)
 	}
 	if res.Size, err = writePackageFile(path, dbPath, h, dev.Sign, recipient); err != nil {
@@ -100,7 +101,8 @@ func Export(ctx context.Context, db *store.DB, path string, opts ExportOptions) 
 
 // buildDB writes the package database: meta, rows and photos in one
 // transaction.
-func buildDB(ctx context.Context, src *store.DB, path string, h Header, set store.ExportSet, progress func(int, int)) error {
+func buildDB(ctx context.Context, path string, h Header, rows []store.Row, nPhotos int,
+	photos func(func(store.Photo) error) error, progress func(int, int)) error {
 	db, err := createPackageDB(ctx, path)
 	if err != nil {
 		return err
@@ -114,7 +116,7 @@ func buildDB(ctx context.Context, src *store.DB, path string, h Header, set stor
 	if err := writeMeta(ctx, tx, h); err != nil {
 		return err
 	}
-	total, done := len(set.Rows)+len(set.Photos), 0
+	total, done := len(rows)+nPhotos, 0
 	step := func() {
 		done++
 		if progress != nil && (done%250 == 0 || done == total) {
@@ -122,7 +124,7 @@ func buildDB(ctx context.Context, src *store.DB, path string, h Header, set stor
 		}
 	}
 	stmts := map[string]*sql.Stmt{}
-	for _, r := range set.Rows {
+	for _, r := range rows {
 		s, ok := stmts[r.Entity]
 		if !ok {
 			names := columnNames(r.Entity)
@@ -144,7 +146,7 @@ func buildDB(ctx context.Context, src *store.DB, path string, h Header, set stor
 		return err
 	}
 	defer ps.Close()
-	err = src.ExportPhotos(ctx, set.Photos, func(p store.Photo) error {
+	err = photos(func(p store.Photo) error {
 		defer step()
 		_, err := ps.ExecContext(ctx, p.SHA256, p.Mime, p.Width, p.Height, p.Data)
 		return err

@@ -23,6 +23,7 @@ type validator struct {
 	byID      map[string]map[string]store.Row
 	answersOf map[string]map[string]inspection.Answer // inspection id → item code → answer
 	templates map[string]*inspection.Template
+	checked   map[string]inspection.Inspection // inspections already checked
 	unknown   int // references not checked: no data file to look in
 }
 
@@ -39,7 +40,8 @@ func validateRows(ctx context.Context, db *store.DB, rows []store.Row) error {
 // check (only without a data file).
 func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) {
 	v := &validator{ctx: ctx, db: db, byID: map[string]map[string]store.Row{},
-		answersOf: map[string]map[string]inspection.Answer{}, templates: map[string]*inspection.Template{}}
+		answersOf: map[string]map[string]inspection.Answer{}, templates: map[string]*inspection.Template{},
+		checked: map[string]inspection.Inspection{}}
 	for _, e := range store.Entities {
 		v.byID[e] = map[string]store.Row{}
 	}
@@ -227,8 +229,15 @@ func (v *validator) hasCommunity(id string) error {
 // inspectionOf finds an inspection's row values (community, template) in
 // the package or the data file.
 func (v *validator) inspectionOf(id string) (inspection.Inspection, error) {
+	if in, ok := v.checked[id]; ok {
+		return in, nil
+	}
 	if r, ok := v.byID["inspections"][id]; ok {
-		return v.inspection(r)
+		in, err := v.inspection(r)
+		if err == nil {
+			v.checked[id] = in
+		}
+		return in, err
 	}
 	if v.db != nil {
 		if rec, err := v.db.Inspection(v.ctx, id); err == nil {

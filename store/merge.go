@@ -277,6 +277,17 @@ func (m *merger) run() error {
 }
 
 func (m *merger) mergeAll(rows []Row, same func(a, b Row) bool) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	entity := rows[0].Entity
+	fresh, rows, err := m.partitionNew(entity, rows)
+	if err != nil {
+		return err
+	}
+	if err := m.insertNew(entity, fresh); err != nil {
+		return err
+	}
 	for i := range rows {
 		if err := m.mergeRow(rows[i].Entity, rows[i].ID(), &rows[i], pin{}, same); err != nil {
 			return err
@@ -350,11 +361,19 @@ func (m *merger) mergeInspections(inspections, answers []Row) error {
 		}
 		finalizedBefore[id] = st == string(inspection.Finalized)
 	}
+	fresh, inspections, err := m.partitionNew("inspections", inspections)
+	if err != nil {
+		return err
+	}
+	if err := m.insertNew("inspections", fresh); err != nil {
+		return err
+	}
 	for i := range inspections {
 		if err := m.mergeInspectionRow(inspections[i]); err != nil {
 			return err
 		}
 	}
+	var freshAnswers []Row
 	for _, id := range sortedKeys(ids) {
 		st, _, err := m.inspectionStatus(id)
 		if err != nil {
@@ -363,16 +382,28 @@ func (m *merger) mergeInspections(inspections, answers []Row) error {
 		switch {
 		case st == "":
 			return fmt.Errorf("%w：检查项答案所属的检查记录 %s 不存在", ErrMissingReference, id)
-		case st == string(inspection.Finalized):
-			err = m.mergeFinalizedAnswers(id, byInspection[id], finalizedBefore[id])
+		case st == string(inspection.Finalized) && finalizedBefore[id]:
+			err = m.mergeFinalizedAnswers(id, byInspection[id], true)
 		default:
-			err = m.mergeAll(byInspection[id], nil)
+			// New answers are inserted in bulk below; for an inspection
+			// finalized by this package its answers are the target, and
+			// the local ones it lacks go.
+			var fresh, rest []Row
+			if fresh, rest, err = m.partitionNew("answers", byInspection[id]); err != nil {
+				return err
+			}
+			freshAnswers = append(freshAnswers, fresh...)
+			if st == string(inspection.Finalized) {
+				err = m.mergeFinalizedAnswers(id, rest, false)
+			} else {
+				err = m.mergeAll(rest, nil)
+			}
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return m.insertNew("answers", freshAnswers)
 }
 
 func (m *merger) inspectionStatus(id string) (status, version string, err error) {

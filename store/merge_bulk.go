@@ -1,0 +1,153 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The bulk path: most rows of a package are records this installation has
+// never seen (a district's package at the city). For them the merge rule
+// has one outcome, "insert", so they are written in multi-row statements,
+// read back in chunks and audited with one multi-row insert per chunk:
+// the same rows and the same audit entries as the row-by-row path.
+
+const bulkChunk = 100
+
+// partitionNew splits rows into those with no local row and no open
+// conflict, and the rest.
+func (m *merger) partitionNew(entity string, rows []Row) (fresh, rest []Row, err error) {
+	exists := map[string]bool{}
+	for start := 0; start < len(rows); start += 500 {
+		chunk := rows[start:min(start+500, len(rows))]
+		args := make([]any, len(chunk))
+		for i, r := range chunk {
+			args[i] = r.ID()
+		}
+		q, err := m.tx.QueryContext(m.ctx, `SELECT id FROM `+entity+` WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for q.Next() {
+			var id string
+			if err := q.Scan(&id); err != nil {
+				q.Close()
+				return nil, nil, err
+			}
+			exists[id] = true
+		}
+		q.Close()
+		if err := q.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, r := range rows {
+		if exists[r.ID()] || m.openConflicts[entity+"\x00"+r.ID()] {
+			rest = append(rest, r)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	return fresh, rest, nil
+}
+
+// insertNew writes rows that are new here, in chunks.
+func (m *merger) insertNew(entity string, rows []Row) error {
+	for start := 0; start < len(rows); start += bulkChunk {
+		if err := m.insertChunk(entity, rows[start:min(start+bulkChunk, len(rows))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *merger) insertChunk(entity string, rows []Row) error {
+	names := columnNames(entity)
+	if entity == "communities" {
+		names = append(names, "initials")
+	}
+	one := "(?" + strings.Repeat(", ?", len(names)-1) + ")"
+	ins, err := m.stmt(fmt.Sprintf("bulk:%s:%d", entity, len(rows)), `INSERT INTO `+entity+`(`+strings.Join(names, ", ")+`) VALUES `+
+		one+strings.Repeat(", "+one, len(rows)-1))
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(rows)*len(names))
+	ids := make([]any, len(rows))
+	for i, r := range rows {
+		args = append(args, r.Values...)
+		if entity == "communities" {
+			args = append(args, Initials(r.Str("name")))
+		}
+		ids[i] = r.ID()
+	}
+	if _, err := ins.ExecContext(m.ctx, args...); err != nil {
+		return fmt.Errorf("无法写入 %s：%w", entity, err)
+	}
+	for i := range rows {
+		h := &head{row: rows[i], clock: rows[i].Clock.With(rows[i].Version())}
+		if !h.clock.onlyOwn(h.version()) {
+			if err := m.saveClock(entity, rows[i].ID(), h); err != nil {
+				return err
+			}
+		}
+		m.noteTouched(entity, rows[i].ID(), nil, h)
+	}
+	snaps, err := m.snapshots(entity, ids)
+	if err != nil {
+		return err
+	}
+	if err := m.auditChunk(entity, rows, snaps); err != nil {
+		return err
+	}
+	m.counts.New += len(rows)
+	for range rows {
+		m.step()
+	}
+	return nil
+}
+
+// snapshots reads rows back as the audit log stores them.
+func (m *merger) snapshots(entity string, ids []any) (map[string]string, error) {
+	s, err := m.stmt(fmt.Sprintf("snaps:%s:%d", entity, len(ids)), `SELECT * FROM `+entity+` WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(m.ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]string, len(ids))
+	for rows.Next() {
+		js, err := rowJSON(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[jsonField(js, "id")] = js
+	}
+	return out, rows.Err()
+}
+
+// auditChunk appends one "import" entry per row, in order, chaining the
+// hashes as audit does.
+func (m *merger) auditChunk(entity string, rows []Row, snaps map[string]string) error {
+	const one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	s, err := m.stmt(fmt.Sprintf("bulkaudit:%d", len(rows)), `INSERT INTO audit_log(at, device_id, actor, entity, entity_id, action, old, new, prev_hash, hash)
+		VALUES `+one+strings.Repeat(", "+one, len(rows)-1))
+	if err != nil {
+		return err
+	}
+	at := formatTime(m.ch.at)
+	args := make([]any, 0, len(rows)*10)
+	for _, r := range rows {
+		newState, ok := snaps[r.ID()]
+		if !ok {
+			return fmt.Errorf("写入后读不到 %s %s", entity, r.ID())
+		}
+		h := auditHash(m.prevHash, at, m.ch.device, m.ch.actor, entity, r.ID(), actionImport, "", newState)
+		args = append(args, at, m.ch.device, m.ch.actor, entity, r.ID(), actionImport, "", newState, m.prevHash, h)
+		m.prevHash = h
+	}
+	_, err = s.ExecContext(m.ctx, args...)
+	return err
+}
