@@ -245,3 +245,31 @@ func TestParseFontRefusesUnusableFonts(t *testing.T) {
 		})
 	}
 }
+
+// TestOnePageRecordSize: a short one-page Chinese record without photos
+// stays a few tens of KB (the 4.6 MB font is subset to the glyphs used).
+func TestOnePageRecordSize(t *testing.T) {
+	tpl := &inspection.Template{ID: "mini", Version: 1, Name: "老旧小区简易检查", Sections: []inspection.Section{
+		{Code: "1", Title: "环境与设施", Weight: 1, Items: []inspection.Item{
+			{Code: "1.1", Text: "小区环境整洁", Kind: inspection.KindCheck, Weight: 1},
+			{Code: "1.2", Text: "无违章搭建", Kind: inspection.KindCheck, Weight: 1},
+			{Code: "1.3", Text: "无占用、堵塞消防车通道现象", Kind: inspection.KindCheck, Weight: 1, Veto: true},
+		}}}}
+	answers := map[string]inspection.Answer{
+		"1.1": {ItemCode: "1.1", Result: inspection.Pass},
+		"1.2": {ItemCode: "1.2", Result: inspection.Fail, Note: "顶楼有违章搭建"},
+		"1.3": {ItemCode: "1.3", Result: inspection.Pass},
+	}
+	rec := inspection.Record{Template: tpl, Answers: answers, Score: inspection.Score(tpl, answers),
+		Community:  inspection.Community{Name: "南营小区", District: "鼓楼区"},
+		Inspection: inspection.Inspection{ID: "01900000-0000-7000-8000-000000000001", Status: inspection.Draft, Inspectors: []string{"林晓梅"}}}
+	data := render(t, pdf.Document{Record: rec})
+	keep(t, "one-page.pdf", data)
+	if n := pdfPages(t, data); n != 1 {
+		t.Errorf("%d pages", n)
+	}
+	if len(data) > 60<<10 {
+		t.Errorf("one-page record is %d KB", len(data)>>10)
+	}
+	t.Logf("one-page record without photos: %d KB", len(data)>>10)
+}

@@ -1,6 +1,7 @@
 package xlsx_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"iter"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jiayuan-inspect/jiayuan/assets"
 	"github.com/jiayuan-inspect/jiayuan/inspection"
 	"github.com/jiayuan-inspect/jiayuan/report/xlsx"
 	"github.com/jiayuan-inspect/jiayuan/store"
@@ -149,4 +151,64 @@ func TestSummary(t *testing.T) {
 func cellAt(col0, row int) string {
 	n, _ := excelize.CoordinatesToCellName(col0+1, row)
 	return n
+}
+
+func TestWorkReportAndActions(t *testing.T) {
+	tpl, _ := inspection.ParseTemplate(assets.DefaultTemplateJSON)
+	rep, err := xlsx.BuildWorkReport(syntheticCity(tpl, 26), tpl, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Communities != 26 || rep.Total.Inspected != 26 || len(rep.Districts) != 13 || len(rep.TopFailing) == 0 {
+		t.Fatalf("report %+v", rep.Total)
+	}
+	if rep.TopFailing[0].Failed < rep.TopFailing[len(rep.TopFailing)-1].Failed {
+		t.Error("top failing items not sorted")
+	}
+	var b bytes.Buffer
+	if err := xlsx.WriteWorkReport(&b, rep, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := 0
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "xl/charts/chart") {
+			charts++
+		}
+	}
+	if charts != 2 {
+		t.Errorf("%d native charts, want 2", charts)
+	}
+	f := openBook(t, b.Bytes())
+	if v, _ := f.GetCellValue(xlsx.WorkReportSheet, "B18"); v != "26" {
+		t.Errorf("total communities cell B18 = %q", v)
+	}
+
+	due := time.Date(2024, 9, 1, 0, 0, 0, 0, time.Local)
+	rows := []xlsx.ActionRow{
+		{Action: inspection.CorrectiveAction{ItemCode: "8.4", Problem: "消防车通道被占用", DueDate: due, Status: inspection.ActionOpen},
+			Community: inspection.Community{Name: "怡乐花园", District: "鼓楼区"}, ItemText: "无占用、堵塞消防车通道现象"},
+		{Action: inspection.CorrectiveAction{ItemCode: "1.1", DueDate: due, Status: inspection.ActionDone, RecheckResult: inspection.Pass},
+			Community: inspection.Community{Name: "金山碧水湾", District: "鼓楼区"}},
+	}
+	b.Reset()
+	if err := xlsx.WriteActions(&b, rows, "", time.Date(2024, 9, 11, 10, 0, 0, 0, time.Local)); err != nil {
+		t.Fatal(err)
+	}
+	f = openBook(t, b.Bytes())
+	if v, _ := f.GetCellValue(xlsx.ActionsSheet, "J3"); v != "逾期" {
+		t.Errorf("status %q", v)
+	}
+	if v, _ := f.GetCellValue(xlsx.ActionsSheet, "K3"); v != "10" {
+		t.Errorf("days overdue %q", v)
+	}
+	if fill := styleFill(t, f, xlsx.ActionsSheet, "J3"); fill != "FFC7CE" {
+		t.Errorf("overdue fill %q", fill)
+	}
+	if v, _ := f.GetCellValue(xlsx.ActionsSheet, "J4"); v != "已整改" {
+		t.Errorf("done status %q", v)
+	}
 }
