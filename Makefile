@@ -85,7 +85,9 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## test: vet, gofmt, build both binaries (a broken GUI build fails), go test
+## test: vet, gofmt, build both binaries (a broken GUI build fails), go test,
+## then the real app under Xvfb: smoke test (first screen drawn, no error
+## logged) and the Chinese typing proof (xdotool → note → data file)
 test: deps-test
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l .); \
@@ -93,6 +95,8 @@ test: deps-test
 	$(BUILD_GUI)
 	@$(BUILD_CTL)
 	$(XVFB_RUN) $(GO) test ./... -count=1 -timeout 20m
+	scripts/smoke_test.sh
+	scripts/typing_test.sh
 
 ## bench: benchmarks with ratios to baselines measured in the same run (docs/PERFORMANCE.md)
 bench:

@@ -103,7 +103,7 @@ func newActionsScreen(u *App) *actionsScreen {
 		}
 	})
 	s.saved = widget.NewLabel("")
-	s.saved.Importance = widget.LowImportance
+	s.saved.Importance = widget.MediumImportance
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("责任单位"), s.responsible),
 		widget.NewFormItem(lang.L("整改期限"), s.due),
@@ -266,7 +266,7 @@ func newActionRowView() *actionRowView {
 	r.title.TextStyle.Bold = true
 	r.detail.Truncation = fyne.TextTruncateEllipsis
 	r.detail.SizeName = theme.SizeNameCaptionText
-	r.detail.Importance = widget.LowImportance
+	r.detail.Importance = widget.MediumImportance
 	r.status.Alignment = fyne.TextAlignTrailing
 	r.ExtendBaseWidget(r)
 	return r

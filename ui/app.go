@@ -3,10 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
+	"image"
 	"log"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -45,9 +48,13 @@ type Options struct {
 	Screen       string
 	InspectionID string
 	CommunityID  string
+	// Item, with ScreenInspect, shows this item (e.g. "8.1") at start.
+	Item string
 	// OnReady, if set, is called on the UI goroutine once the first screen
-	// shows its data (the start-up benchmark logs it).
-	OnReady func()
+	// shows its data; OnFirstFrame from the render thread when the window
+	// is first drawn (the start-up benchmark logs both).
+	OnReady      func()
+	OnFirstFrame func()
 }
 
 // App is the running desktop application: the Fyne app, its main window
@@ -163,7 +170,7 @@ func (u *App) build() {
 	u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
 	u.window.SetMaster()
 	u.window.SetMainMenu(u.mainMenu())
-	u.window.SetContent(container.NewBorder(header, nil, nil, nil, u.tabs))
+	u.window.SetContent(container.NewStack(u.frameProbe(), container.NewBorder(header, nil, nil, nil, u.tabs)))
 	u.window.Resize(fyne.NewSize(1180, 760))
 	u.window.CenterOnScreen()
 	u.window.SetOnDropped(u.dropped)
@@ -268,6 +275,9 @@ func (u *App) openStartScreen() {
 		}
 		if id != "" {
 			u.openInspectionThen(id, func() {
+				if u.inspect != nil && u.opts.Item != "" {
+					u.inspect.goTo(u.opts.Item)
+				}
 				if u.opts.Screen == ScreenFinalize && u.inspect != nil {
 					u.inspect.openFinalize()
 				}
@@ -278,6 +288,18 @@ func (u *App) openStartScreen() {
 	case ScreenSettings:
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
 	}
+}
+
+// frameProbe is a transparent pixel behind the content whose image is
+// asked for when the window is drawn, which tells OnFirstFrame.
+func (u *App) frameProbe() fyne.CanvasObject {
+	var once sync.Once
+	return canvas.NewRaster(func(w, h int) image.Image {
+		if u.opts.OnFirstFrame != nil {
+			once.Do(u.opts.OnFirstFrame)
+		}
+		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	})
 }
 
 // Window returns the main window, for dialogs.
@@ -336,6 +358,7 @@ func (u *App) showInspect() {
 	u.inspectTab.Objects = []fyne.CanvasObject{u.inspect.content}
 	u.inspectTab.Refresh()
 	u.tabs.SelectIndex(1)
+	u.inspect.sections.ScrollTo(u.inspect.section)
 	u.inspect.focusCurrent()
 }
 

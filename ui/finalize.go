@@ -81,13 +81,15 @@ func newFinalizeScreen(u *App, s *inspectScreen) *finalizeScreen {
 		widget.NewFormItem(lang.L("检查人员"), f.inspectors),
 		widget.NewFormItem(lang.L("物业服务企业代表"), f.propertyRep),
 	)
-	pads := container.NewGridWithColumns(2,
-		container.NewBorder(widget.NewLabel(lang.L("检查人员签名")), f.clearInsp, nil, nil, f.padInspect),
-		container.NewBorder(widget.NewLabel(lang.L("物业服务企业代表签名")), f.clearProp, nil, nil, f.padProperty),
+	pads := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("检查人员签名")), f.clearInsp),
+		f.padInspect,
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("物业服务企业代表签名")), f.clearProp),
+		f.padProperty,
 	)
 	signing := widget.NewCard(lang.L("签名"), lang.L("签字定稿后记录不可修改，如需更正须新建更正记录。"), container.NewVBox(people, pads))
 	top := container.NewBorder(nil, nil, f.back, f.sign, title)
-	body := container.NewGridWithColumns(2, container.NewVScroll(check), container.NewVBox(signing, f.errLabel))
+	body := container.NewGridWithColumns(2, container.NewVScroll(check), container.NewVScroll(container.NewVBox(signing, f.errLabel)))
 	f.content = container.NewBorder(top, nil, nil, nil, body)
 	return f
 }

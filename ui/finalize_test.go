@@ -85,8 +85,11 @@ func TestFinalizeSignAndAmend(t *testing.T) {
 	if !s.readOnly || !s.amend.Visible() || s.finalize.Visible() {
 		t.Fatalf("after signing: readOnly %v amend %v", s.readOnly, s.amend.Visible())
 	}
-	if c := card(t, s, "3.1"); !c.pass.Disabled() {
-		t.Error("answers still editable")
+	if c := card(t, s, "3.1"); c.summary == nil || c.summary.Text != "结果：符合" {
+		t.Error("a signed record does not show its answers as text")
+	}
+	if c := card(t, s, "11.2"); !strings.Contains(c.summary.Text, "92%") || !strings.Contains(c.summary.Text, "不符合") {
+		t.Errorf("11.2 shows %q", c.summary.Text)
 	}
 	acts, _ := db.ListActionRows(context.Background(), store.ActionFilter{InspectionID: id})
 	if len(acts) != 1 || acts[0].ItemCode != "11.2" {

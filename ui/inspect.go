@@ -75,10 +75,10 @@ func newInspectScreen(u *App, rec inspection.Record) *inspectScreen {
 	s.heading.SizeName = theme.SizeNameSubHeadingText
 	s.meta = widget.NewLabel(fmt.Sprintf(lang.L("检查人员：%s · 开始：%s · 模板：%s（v%d）"),
 		strings.Join(rec.Inspection.Inspectors, "、"), formatDateTime(rec.Inspection.StartedAt), rec.Template.Name, rec.Template.Version))
-	s.meta.Importance = widget.LowImportance
+	s.meta.Importance = widget.MediumImportance
 	s.meta.Truncation = fyne.TextTruncateEllipsis
 	s.saved = widget.NewLabel(lang.L("每项修改即时保存"))
-	s.saved.Importance = widget.LowImportance
+	s.saved.Importance = widget.MediumImportance
 	s.total = widget.NewLabel("")
 	s.total.TextStyle.Bold = true
 	s.total.SizeName = theme.SizeNameSubHeadingText
@@ -111,6 +111,7 @@ func newInspectScreen(u *App, rec inspection.Record) *inspectScreen {
 	if s.readOnly {
 		s.finalize.Hide()
 		s.next.Hide()
+		s.saved.Hide()
 		s.banner.SetText(fmt.Sprintf(lang.L("已签字定稿（%s），内容不可修改；如需更正请点「更正」。内容摘要 %s"),
 			formatDateTime(derefTime(rec.Inspection.FinalizedAt)), shortDigest(rec.ContentDigest)))
 		s.banner.Show()
@@ -381,7 +382,7 @@ func (s *inspectScreen) updateScore() {
 	if len(card.Vetoes) > 0 {
 		var lines []string
 		for _, v := range card.Vetoes {
-			lines = append(lines, fmt.Sprintf("%s %s：%s", v.ItemCode, v.Text, v.Reason))
+			lines = append(lines, v.ItemCode+" "+v.Reason)
 		}
 		s.vetoText.SetText(lang.L("一票否决：") + "\n" + strings.Join(lines, "\n"))
 		s.veto.Show()

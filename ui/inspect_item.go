@@ -51,7 +51,8 @@ type itemCard struct {
 	thumbs         []*thumbnail
 	evidence       *widget.Label
 
-	updating                bool // widgets are being set from the stored answer
+	summary, noteText       *widget.Label // a signed record shows its answer as text
+	updating                bool          // widgets are being set from the stored answer
 	valueSave, noteSave     debouncer
 	textSave                debouncer
 	lastValue, lastNote     string
@@ -83,7 +84,7 @@ func newItemCard(s *inspectScreen, it inspection.Item, index int) *itemCard {
 	}
 	c.guidance = widget.NewLabel(it.Guidance)
 	c.guidance.Wrapping = fyne.TextWrapWord
-	c.guidance.Importance = widget.LowImportance
+	c.guidance.Importance = widget.MediumImportance
 	c.guidance.SizeName = theme.SizeNameCaptionText
 	if it.Guidance == "" {
 		c.guidance.Hide()
@@ -161,6 +162,19 @@ func newItemCard(s *inspectScreen, it inspection.Item, index int) *itemCard {
 		container.NewBorder(nil, nil, nil, c.tags, c.title),
 		c.guidance,
 	}
+	if s.readOnly {
+		// A signed record: what was recorded, as text.
+		c.summary = widget.NewLabel("")
+		c.summary.Wrapping = fyne.TextWrapWord
+		c.summary.TextStyle.Bold = true
+		c.noteText = widget.NewLabel("")
+		c.noteText.Wrapping = fyne.TextWrapWord
+		parts = append(parts, c.summary, c.noteText, container.NewHBox(c.photoBox, c.evidence))
+		c.body = container.NewVBox(parts...)
+		c.ExtendBaseWidget(c)
+		c.update()
+		return c
+	}
 	if c.text != nil {
 		parts = append(parts, c.text)
 	} else {
@@ -177,11 +191,7 @@ func newItemCard(s *inspectScreen, it inspection.Item, index int) *itemCard {
 	c.body = container.NewVBox(parts...)
 	c.ExtendBaseWidget(c)
 	c.update()
-	if s.readOnly {
-		c.disable()
-	} else {
-		c.loadRecent()
-	}
+	c.loadRecent()
 	return c
 }
 
@@ -275,6 +285,20 @@ func (c *itemCard) update() {
 	}
 	c.lastNote = a.Note
 	c.updatePhotos(a.Photos)
+	if c.summary != nil {
+		c.summary.SetText(answerSummary(c.item, a))
+		switch inspection.Evaluate(c.item, a) {
+		case inspection.Pass:
+			c.summary.Importance = widget.SuccessImportance
+		case inspection.Fail:
+			c.summary.Importance = widget.DangerImportance
+		default:
+			c.summary.Importance = widget.MediumImportance
+		}
+		c.summary.Refresh()
+		c.noteText.SetText(lang.L("备注") + "：" + a.Note)
+		c.noteText.Hidden = a.Note == ""
+	}
 	if needsEvidence(c.item, a) {
 		c.evidence.Show()
 	} else {
@@ -283,35 +307,46 @@ func (c *itemCard) update() {
 	c.refreshBorder()
 }
 
+// answerSummary is a recorded answer in words, for a signed record.
+func answerSummary(it inspection.Item, a inspection.Answer) string {
+	r := inspection.Evaluate(it, a)
+	switch it.Kind {
+	case inspection.KindNumber:
+		if a.Result == inspection.NA {
+			return lang.L("结果：") + lang.L("不适用")
+		}
+		if a.Value == nil {
+			return lang.L("结果：") + lang.L("未填写")
+		}
+		out := lang.L("数值：") + inspection.FormatNumber(*a.Value) + it.Unit
+		if it.Threshold != nil {
+			out += fmt.Sprintf(lang.L("（要求 %s%s）"), it.Threshold.String(), it.Unit) + " → " + resultLabel(r)
+		}
+		return out
+	case inspection.KindChoice:
+		if a.Result == inspection.NA {
+			return lang.L("结果：") + lang.L("不适用")
+		}
+		out := lang.L("选项：") + strings.Join(a.Choices, "、")
+		if len(a.Choices) == 0 {
+			out = lang.L("选项：") + lang.L("无")
+		}
+		if it.Scored() {
+			out += " → " + resultLabel(r)
+		}
+		return out
+	case inspection.KindText:
+		return lang.L("情况：") + a.Text
+	}
+	return lang.L("结果：") + resultLabel(a.Result)
+}
+
 func sameNumber(text string, v *float64) bool {
 	if v == nil {
 		return strings.TrimSpace(text) == ""
 	}
 	p, err := parseNumber(inspection.Item{}, text)
 	return err == nil && p != nil && *p == *v
-}
-
-func (c *itemCard) disable() {
-	for _, b := range []*widget.Button{c.pass, c.fail, c.na, c.addPhoto} {
-		if b != nil {
-			b.Disable()
-		}
-	}
-	for _, e := range []*autoEntry{c.value, c.text, c.note} {
-		if e != nil {
-			e.Disable()
-		}
-	}
-	if c.choices != nil {
-		c.choices.Disable()
-	}
-	if c.radio != nil {
-		c.radio.Disable()
-	}
-	c.phraseHolder.Hide()
-	if len(c.answer().Photos) == 0 {
-		c.addPhoto.Hide()
-	}
 }
 
 // setResult records 符合/不符合/不适用; choosing the result already
@@ -477,7 +512,7 @@ func (c *itemCard) setPhrases(recent []string) {
 		}
 		seen[p] = true
 		b := widget.NewButton(shorten(label, 14), func() { c.addPhrase(p) })
-		b.Importance = widget.LowImportance
+		b.Importance = widget.MediumImportance
 		c.phraseButtons = append(c.phraseButtons, b)
 		c.phrases.Add(b)
 	}

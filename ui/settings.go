@@ -49,7 +49,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 	s := &settingsScreen{u: u, typing: debouncer{delay: u.debounce}}
 	p := u.prefs
 	s.saved = widget.NewLabel("")
-	s.saved.Importance = widget.LowImportance
+	s.saved.Importance = widget.MediumImportance
 
 	s.name = newAutoEntry(false)
 	s.name.SetText(p.Name())
@@ -84,7 +84,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 		}
 	}
 	s.langNote = widget.NewLabel(lang.L("更改语言后重新启动程序生效。"))
-	s.langNote.Importance = widget.LowImportance
+	s.langNote.Importance = widget.MediumImportance
 	s.language.OnChanged = func(string) {
 		p.SetLanguage(langValues[max(0, s.language.SelectedIndex())])
 		s.langNote.Importance = widget.WarningImportance
@@ -125,7 +125,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 		widget.NewFormItem(lang.L("设备密钥指纹"), s.fingerprnt),
 	))
 	hint := widget.NewLabel(wrapText(lang.L("区局、市局核对数据包来源时，请与此处的设备密钥指纹逐组比对。"), 60))
-	hint.Importance = widget.LowImportance
+	hint.Importance = widget.MediumImportance
 	aboutCard := widget.NewCard(lang.L("关于"), "", s.about)
 	left := container.NewVBox(me, s.saved)
 	right := container.NewVBox(data, hint, aboutCard)

@@ -5,7 +5,9 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -22,8 +24,14 @@ func main() {
 	flag.StringVar(&opts.Screen, "screen", "", "open this screen at start: communities, community, inspect, finalize, actions, settings")
 	flag.StringVar(&opts.InspectionID, "inspection", "", "inspection `id` for --screen=inspect or finalize")
 	flag.StringVar(&opts.CommunityID, "community", "", "community `id` for --screen=community")
+	flag.StringVar(&opts.Item, "item", "", "item `code` to show with --screen=inspect")
 	demoSize := flag.Int("demo-communities", demo.DefaultCommunities, "communities in the demo data written to an empty file")
+	trace := flag.Bool("trace-startup", false, "print the times of the first frame and of the first screen's data (ms since the epoch)")
 	flag.Parse()
+	if *trace {
+		opts.OnFirstFrame = func() { fmt.Printf("startup: first-frame %d\n", time.Now().UnixMilli()) }
+		opts.OnReady = func() { fmt.Printf("startup: ready %d\n", time.Now().UnixMilli()) }
+	}
 
 	a := app.NewWithID("cn.gov.jiayuan.inspect")
 	if err := ui.SetupLanguage(a); err != nil {
