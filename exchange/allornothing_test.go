@@ -154,4 +154,3 @@ func TestKillDuringImport(t *testing.T) {
 		t.Error("no kill landed before the commit: the test proves little")
 	}
 }
-

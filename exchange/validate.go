@@ -24,7 +24,7 @@ type validator struct {
 	answersOf map[string]map[string]inspection.Answer // inspection id → item code → answer
 	templates map[string]*inspection.Template
 	checked   map[string]inspection.Inspection // inspections already checked
-	unknown   int // references not checked: no data file to look in
+	unknown   int                              // references not checked: no data file to look in
 }
 
 // errUnchecked marks a reference that could not be looked up because
