@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +96,13 @@ func TestFinalizeSignAndAmend(t *testing.T) {
 	acts, _ := db.ListActionRows(context.Background(), store.ActionFilter{InspectionID: id})
 	if len(acts) != 1 || acts[0].ItemCode != "11.2" {
 		t.Errorf("actions %+v", acts)
+	}
+
+	// Ctrl+P prints the signed record to a PDF next to the data file.
+	s.print()
+	data, err := os.ReadFile(s.lastPDF)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF")) {
+		t.Errorf("print wrote %q: %d bytes, %v", s.lastPDF, len(data), err)
 	}
 
 	// 更正: a new draft that starts from the original.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jiayuan-inspect/jiayuan/inspection"
+	"github.com/jiayuan-inspect/jiayuan/report/pdf"
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
 
@@ -55,6 +57,8 @@ type inspectScreen struct {
 	scroll       *container.Scroll
 	cards        []*itemCard
 	current      int // index in cards of the item the keys answer
+
+	lastPDF string // the last record printed (tests read it)
 
 	photos map[string]fyne.Resource // decoded thumbnails by digest
 	recent map[string][]string      // recently used notes by item code
@@ -591,8 +595,84 @@ func (s *inspectScreen) showSearch() {
 	s.u.window.Canvas().Focus(d.entry)
 }
 
+// print writes the 检查记录表 as a PDF next to the data file (folder
+// 检查记录表) and offers to open the folder (Ctrl+P).
 func (s *inspectScreen) print() {
-	s.u.info(lang.L("打印"), lang.L("PDF 检查记录表由报表模块提供（建设中）。"))
+	s.flushAll()
+	id := s.rec.Inspection.ID
+	var path string
+	s.u.busy(lang.L("正在生成 PDF…"), func(ctx context.Context) error {
+		var err error
+		path, err = writeRecordPDF(ctx, s.u.db, id, s.u.prefs.Unit(), s.u.now())
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.lastPDF = path
+		open := widget.NewButtonWithIcon(lang.L("打开所在文件夹"), theme.FolderOpenIcon(), func() {
+			if err := s.u.fyneApp.OpenURL(&url.URL{Scheme: "file", Path: filepath.Dir(path)}); err != nil {
+				s.u.showError(err)
+			}
+		})
+		dialog.NewCustom(lang.L("打印"), lang.L("关闭"), container.NewVBox(
+			widget.NewLabel(wrapText(fmt.Sprintf(lang.L("PDF 已保存：%s"), path), 60)), open), s.u.window).Show()
+	})
+}
+
+// writeRecordPDF prints an inspection, with its corrective actions and
+// the records it corrects, to a PDF file in the folder 检查记录表 next to
+// the data file, and returns the file's path.
+func writeRecordPDF(ctx context.Context, db *store.DB, id, office string, now time.Time) (string, error) {
+	rec, err := db.Inspection(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	actions, err := db.ListActions(ctx, store.ActionFilter{InspectionID: id})
+	if err != nil {
+		return "", err
+	}
+	chain := []inspection.Record{rec}
+	for prev := rec.Inspection.AmendsID; prev != ""; {
+		r, err := db.Inspection(ctx, prev)
+		if err != nil {
+			return "", err
+		}
+		chain = append([]inspection.Record{r}, chain...)
+		prev = r.Inspection.AmendsID
+	}
+	doc := pdf.Document{Record: rec, Actions: actions, Chain: chain, PrintedAt: now, Office: office,
+		Photo: func(sha string) ([]byte, error) { return db.Photo(ctx, sha) }}
+	dir := filepath.Join(filepath.Dir(db.Path()), "检查记录表")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("检查记录表_%s_%s_%s.pdf", safeName(rec.Community.Name), rec.Inspection.StartedAt.Local().Format("20060102"), id[len(id)-8:])
+	path := filepath.Join(dir, name)
+	f, err := os.CreateTemp(dir, ".print-*.pdf")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	if err := pdf.Write(f, doc); err != nil {
+		f.Close()
+		return "", fmt.Errorf("生成 PDF 失败：%w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return path, os.Rename(f.Name(), path)
+}
+
+// safeName keeps a community's name usable as part of a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
+			return '_'
+		}
+		return r
+	}, s)
 }
 
 func (s *inspectScreen) openFinalize() {
