@@ -3,7 +3,10 @@ package exchange
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -76,6 +79,15 @@ func Inspect(ctx context.Context, db *store.DB, path string, lim Limits) Package
 	defer c.close()
 	info.Counts = c.counts
 	if info.Unchecked, err = validate(ctx, db, c.rows); err != nil && !errors.Is(err, errUnchecked) {
+		return fail(err)
+	}
+	err = c.photos(ctx)(func(p store.Photo) error {
+		if sum := sha256.Sum256(p.Data); hex.EncodeToString(sum[:]) != p.SHA256 {
+			return fmt.Errorf("%w：照片 %.12s… 的内容与其摘要不符", ErrHostile, p.SHA256)
+		}
+		return nil
+	})
+	if err != nil {
 		return fail(err)
 	}
 	info.Valid = true
