@@ -301,3 +301,26 @@ type Record struct {
 	// ContentDigest is fixed at finalization ("" for a draft).
 	ContentDigest string
 }
+
+// Liaison is one person on the liaison list (联络员名单), attachment 2 of
+// the seed: who in each district office answers for the programme.
+type Liaison struct {
+	ID          string `json:"id"`
+	District    string `json:"district"`     // 县（市）区
+	Unit        string `json:"unit"`         // 单位
+	Department  string `json:"department"`   // 处（科）室
+	Name        string `json:"name"`         // 姓名
+	Title       string `json:"title"`        // 职务
+	Mobile      string `json:"mobile"`       // 手机
+	OfficePhone string `json:"office_phone"` // 办公电话
+	Email       string `json:"email"`
+	Note        string `json:"note"` // 备注
+	Revision
+}
+
+// SameContent reports whether two liaisons say the same, ignoring the id
+// and bookkeeping.
+func (l Liaison) SameContent(o Liaison) bool {
+	l.ID, l.Revision = o.ID, o.Revision
+	return l == o
+}

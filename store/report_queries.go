@@ -229,20 +229,8 @@ func (db *DB) FinalizedInspectionIDs(ctx context.Context, district string, lates
 	return out, rows.Err()
 }
 
-// Liaison is one person on the liaison list (联络员名单).
-type Liaison struct {
-	ID          string
-	District    string // 县（市）区
-	Unit        string // 单位
-	Department  string // 处（科）室
-	Name        string
-	Title       string // 职务
-	Mobile      string
-	OfficePhone string
-	Email       string
-	Note        string
-	inspection.Revision
-}
+// Liaison is inspection.Liaison.
+type Liaison = inspection.Liaison
 
 var liaisonNamespace = uuid.MustParse("0b6f3c9e-5a4d-4e71-8c2a-7d9e1f3b5a60")
 

@@ -314,7 +314,7 @@ func (c *cli) cmdXLSX(args []string) error {
 		if err != nil {
 			return err
 		}
-		write = func(w io.Writer) error { return xlsx.WriteLiaisons(w, toXLSXLiaisons(ls), now) }
+		write = func(w io.Writer) error { return xlsx.WriteLiaisons(w, ls, now) }
 	case "workreport", "report":
 		tpl, err := c.reportTemplate(db, *tplID, *tplVer)
 		if err != nil {
@@ -371,15 +371,6 @@ func (c *cli) actionRows(db *store.DB, district string, openOnly bool) ([]xlsx.A
 		rows = append(rows, row)
 	}
 	return rows, nil
-}
-
-func toXLSXLiaisons(ls []store.Liaison) []xlsx.Liaison {
-	out := make([]xlsx.Liaison, len(ls))
-	for i, l := range ls {
-		out[i] = xlsx.Liaison{District: l.District, Unit: l.Unit, Department: l.Department, Name: l.Name, Title: l.Title,
-			Mobile: l.Mobile, OfficePhone: l.OfficePhone, Email: l.Email, Note: l.Note}
-	}
-	return out
 }
 
 func (c *cli) cmdImportXLSX(args []string) error {
@@ -475,16 +466,14 @@ func (c *cli) cmdImportXLSX(args []string) error {
 		if err != nil {
 			return err
 		}
-		xlsx.MatchLiaisons(p, toXLSXLiaisons(existing))
+		xlsx.MatchLiaisons(p, existing)
 		return importRows(c, p, *apply, *skipBad, func(r xlsx.Row[xlsx.Liaison]) string {
 			v := r.Value
 			return fmt.Sprintf("%s｜%s｜%s｜%s｜%s", v.Unit, v.Name, v.Title, v.Mobile, v.OfficePhone)
 		}, func(ctx context.Context, rows []xlsx.Row[xlsx.Liaison]) error {
-			var ls []store.Liaison
+			var ls []inspection.Liaison
 			for _, r := range rows {
-				v := r.Value
-				ls = append(ls, store.Liaison{District: v.District, Unit: v.Unit, Department: v.Department, Name: v.Name,
-					Title: v.Title, Mobile: v.Mobile, OfficePhone: v.OfficePhone, Email: v.Email, Note: v.Note})
+				ls = append(ls, r.Value)
 			}
 			_, _, err := db.SaveLiaisons(ctx, ls)
 			return err

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"fmt"
+	"github.com/jiayuan-inspect/jiayuan/inspection"
 	"io"
 	"strings"
 	"time"
@@ -10,19 +11,8 @@ import (
 )
 
 // Liaison is one row of the liaison list (联络员名单), attachment 2 of the
-// programme's plan: each county/district housing bureau reports its
-// liaisons to the city by 8月15日.
-type Liaison struct {
-	District    string // 县（市）区
-	Unit        string // 单位
-	Department  string // 处（科）室
-	Name        string // 姓名
-	Title       string // 职务
-	Mobile      string // 手机
-	OfficePhone string // 办公电话
-	Email       string
-	Note        string // 备注
-}
+// seed: inspection.Liaison (the id and revision are not written).
+type Liaison = inspection.Liaison
 
 // LiaisonsSheet is the sheet name of the liaison list.
 const LiaisonsSheet = "联络员名单"
@@ -203,7 +193,7 @@ func MatchLiaisons(p *Preview[Liaison], existing []Liaison) {
 		switch {
 		case !ok:
 			row.Action = "新增"
-		case old == row.Value:
+		case old.SameContent(row.Value):
 			row.Action = "不变"
 		default:
 			row.Action = "更新"
