@@ -426,8 +426,11 @@ func TestVerifyNamesTamperedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := db.SaveLiaisons(ctx, []inspection.Liaison{{District: "鼓楼区", Unit: "鼓楼区住建局", Name: "林晓", Mobile: "13800000000"}}); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := db.Verify(ctx)
-	if err != nil || !rep.OK() || rep.AuditEntries < 4 {
+	if err != nil || !rep.OK() || rep.AuditEntries < 5 {
 		t.Fatalf("clean verify: %+v %v", rep, err)
 	}
 	cases := []struct {
@@ -437,6 +440,7 @@ func TestVerifyNamesTamperedRecord(t *testing.T) {
 	}{
 		{"answer changed with the sqlite3 shell", `UPDATE answers SET result = 'pass' WHERE item_code = '8.4'`, "answers"},
 		{"row inserted behind the back", `INSERT INTO communities(id, name, district, version, device_id, actor, updated_at) VALUES ('fake', '假小区', '鼓楼区', 'v', 'd', 'a', 't')`, "communities"},
+		{"liaison's phone changed behind the back", `UPDATE liaisons SET mobile = '13999999999'`, "liaisons"},
 		{"audit entry edited", `UPDATE audit_log SET actor = '别人' WHERE seq = 2`, "communities"},
 	}
 	for _, c := range cases {
