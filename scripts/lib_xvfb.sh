@@ -11,6 +11,11 @@ bin=${JIAYUAN_BIN:-$root/bin/jiayuan}
 export LANG=en_US.UTF-8 LC_CTYPE=C.UTF-8
 unset LC_ALL LANGUAGE
 work=$(mktemp -d -t jiayuan-gui.XXXXXX)
+# Keep Go's caches where they are before HOME moves (scripts that build).
+if command -v go >/dev/null; then
+	GOMODCACHE=$(go env GOMODCACHE) GOCACHE=$(go env GOCACHE) GOPATH=$(go env GOPATH)
+	export GOMODCACHE GOCACHE GOPATH
+fi
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config
 mkdir -p "$HOME"
 

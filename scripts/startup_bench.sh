@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Start-up benchmark of the desktop app: time from exec to the first drawn
+# frame of bin/jiayuan on a data file of 5,000 communities, against a blank
+# Fyne window built and measured in the same run, on the same private Xvfb
+# display. Also the time until the community list shows its data.
+#
+# Usage: scripts/startup_bench.sh [RUNS]   (default 7, after one warm-up each)
+# Environment:
+#   BENCH_DB           data file to use; made once with 5,000 demo
+#                      communities if missing (about 4 minutes) and kept
+#   BENCH_COMMUNITIES  communities in a new BENCH_DB (default 5000)
+# Needs xvfb and xdotool (make deps-test), bin/jiayuan and Go.
+set -euo pipefail
+source "$(dirname "$0")/lib_xvfb.sh"
+runs=${1:-7}
+n=${BENCH_COMMUNITIES:-5000}
+db=${BENCH_DB:-/tmp/jiayuan-bench-$n.db}
+start_xvfb
+
+# The blank window: Fyne's default app with one window and nothing in it
+# but the same 1×1 probe that tells when a frame is drawn.
+blank_dir=$(mktemp -d "$root/.startup-blank.XXXXXX")
+trap 'rm -rf "$blank_dir"; cleanup' EXIT
+cat >"$blank_dir/main.go" <<'EOF'
+package main
+
+import (
+	"fmt"
+	"image"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+)
+
+func main() {
+	a := app.New()
+	w := a.NewWindow("blank")
+	var once sync.Once
+	w.SetContent(canvas.NewRaster(func(int, int) image.Image {
+		once.Do(func() { fmt.Printf("startup: first-frame %d\n", time.Now().UnixMilli()) })
+		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	}))
+	w.Resize(fyne.NewSize(1180, 760))
+	w.ShowAndRun()
+}
+EOF
+(cd "$root" && CGO_ENABLED=1 go build -o "$blank_dir/blank" "./$(basename "$blank_dir")")
+
+if [ ! -s "$db" ]; then
+	echo "making $db with $n demo communities (once; set BENCH_DB to keep it elsewhere)…" >&2
+	if [ -x "$root/bin/jiayuanctl" ]; then
+		"$root/bin/jiayuanctl" demo --db "$db" --communities "$n" >/dev/null
+	else
+		start_app "$work/prep.log" --db "$db" --demo-communities "$n"
+		stop_app
+	fi
+fi
+count=$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM communities")
+
+# run_once LOG CMD... prints "first-frame-ms ready-ms" (ready is - for the
+# blank window) measured from just before exec.
+run_once() {
+	local log=$1
+	shift
+	local t0 ff rd
+	t0=$(date +%s%3N)
+	"$@" >"$log" 2>&1 &
+	app_pid=$!
+	for _ in $(seq 600); do
+		if grep -q '^startup: first-frame' "$log" && { [ "$1" != "$bin" ] || grep -q '^startup: ready' "$log"; }; then
+			break
+		fi
+		sleep 0.02
+	done
+	ff=$(awk '/^startup: first-frame/ { print $3 }' "$log")
+	rd=$(awk '/^startup: ready/ { print $3 }' "$log")
+	stop_app
+	[ -n "$ff" ] || { echo "no frame drawn:" >&2; cat "$log" >&2; exit 1; }
+	echo "$((ff - t0)) $([ -n "$rd" ] && echo $((rd - t0)) || echo -)"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+
+run_once "$work/b.log" "$blank_dir/blank" >/dev/null # warm-up
+run_once "$work/a.log" "$bin" --trace-startup --db "$db" >/dev/null
+blank=() app=() ready=()
+for i in $(seq "$runs"); do
+	read -r b _ < <(run_once "$work/b.log" "$blank_dir/blank")
+	read -r a r < <(run_once "$work/a.log" "$bin" --trace-startup --db "$db")
+	blank+=("$b") app+=("$a") ready+=("$r")
+	echo "run $i: blank window first frame ${b} ms; jiayuan first frame ${a} ms, list of $count communities shown ${r} ms" >&2
+done
+mb=$(printf '%s\n' "${blank[@]}" | median)
+ma=$(printf '%s\n' "${app[@]}" | median)
+mr=$(printf '%s\n' "${ready[@]}" | median)
+ratio=$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", a / b }')
+ratio_ready=$(awk -v a="$mr" -v b="$mb" 'BEGIN { printf "%.2f", a / b }')
+cat <<EOF
+| measure (median of $runs runs, Xvfb 1280×800, $(nproc) cores) | ms | × blank |
+| --- | ---: | ---: |
+| blank Fyne window: exec → first frame | $mb | 1.00 |
+| jiayuan, $count communities: exec → first frame | $ma | $ratio |
+| jiayuan, $count communities: exec → list filled (ready) | $mr | $ratio_ready |
+EOF
