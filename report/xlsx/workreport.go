@@ -29,6 +29,10 @@ type DistrictFigures struct {
 	// (区级/市级「美好家园」); -1 when unknown.
 	DistrictPicks int
 	CityPicks     int
+	// Eligible counts the communities that meet the 「美好家园」
+	// requirements (inspection.Judge), filled by ApplySelection; -1 when
+	// unknown.
+	Eligible int
 }
 
 // AverageScore of the inspected communities with a defined score.
@@ -53,6 +57,53 @@ type WorkReport struct {
 	Total      DistrictFigures
 	TopFailing []ItemFailure // most failed first
 	PassScore  float64
+	// Picks lists the 「美好家园」 communities and typical cases picked
+	// (ApplySelection); nil when selection is not reported.
+	Picks []PickLine
+	// Suggestions is the office's 存在问题及建议 text.
+	Suggestions string
+}
+
+// PickLine is one pick as the work report lists it.
+type PickLine struct {
+	Kind         string // 区级「美好家园」, 区级典型案例, 市级「美好家园」, 市级典型案例
+	District     string
+	Name         string
+	Score        float64
+	ScoreDefined bool
+	PickedBy     string
+	PickedAt     time.Time
+	Introduction string
+	City         bool // a city-level pick
+	Typical      bool
+}
+
+// ApplySelection adds the office's selection to the figures: the eligible
+// communities per district and the picks (「美好家园」 picks are counted
+// per district; typical cases are listed, not counted).
+func (r *WorkReport) ApplySelection(eligible map[string]int, picks []PickLine) {
+	r.Picks = append([]PickLine{}, picks...)
+	if r.Picks == nil {
+		r.Picks = []PickLine{}
+	}
+	r.Total.Eligible, r.Total.DistrictPicks, r.Total.CityPicks = 0, 0, 0
+	for i := range r.Districts {
+		d := &r.Districts[i]
+		d.Eligible, d.DistrictPicks, d.CityPicks = eligible[d.District], 0, 0
+		r.Total.Eligible += d.Eligible
+		for _, p := range picks {
+			if p.District != d.District || p.Typical {
+				continue
+			}
+			if p.City {
+				d.CityPicks++
+				r.Total.CityPicks++
+			} else {
+				d.DistrictPicks++
+				r.Total.DistrictPicks++
+			}
+		}
+	}
 }
 
 // BuildWorkReport counts the figures from every community's latest
@@ -62,7 +113,7 @@ func BuildWorkReport(results iter.Seq2[Result, error], tpl *inspection.Template,
 	if passScore <= 0 {
 		passScore = DefaultPassScore
 	}
-	rep := WorkReport{PassScore: passScore, Total: DistrictFigures{District: "合计", DistrictPicks: -1, CityPicks: -1}}
+	rep := WorkReport{PassScore: passScore, Total: DistrictFigures{District: "合计", DistrictPicks: -1, CityPicks: -1, Eligible: -1}}
 	byDistrict := map[string]*DistrictFigures{}
 	items := map[string]*ItemFailure{}
 	for res, err := range results {
@@ -71,7 +122,7 @@ func BuildWorkReport(results iter.Seq2[Result, error], tpl *inspection.Template,
 		}
 		d := byDistrict[res.Community.District]
 		if d == nil {
-			d = &DistrictFigures{District: res.Community.District, DistrictPicks: -1, CityPicks: -1}
+			d = &DistrictFigures{District: res.Community.District, DistrictPicks: -1, CityPicks: -1, Eligible: -1}
 			byDistrict[res.Community.District] = d
 		}
 		for _, f := range []*DistrictFigures{d, &rep.Total} {
@@ -190,7 +241,11 @@ func WriteWorkReport(w io.Writer, rep WorkReport, title string, at time.Time) er
 		f.SetCellStyle(sh, cell, cell, style)
 	}
 	picks := rep.Total.DistrictPicks >= 0 || rep.Total.CityPicks >= 0
+	eligible := rep.Total.Eligible >= 0
 	head := []string{"县（市）区", "小区总数", "已检查", "检查覆盖率", fmt.Sprintf("达标（无否决且≥%s分）", inspection.FormatNumber(rep.PassScore)), "一票否决", "平均得分"}
+	if eligible {
+		head = append(head, "符合“美好家园”条件")
+	}
 	if picks {
 		head = append(head, "区级“美好家园”", "市级“美好家园”")
 	}
@@ -206,6 +261,9 @@ func WriteWorkReport(w io.Writer, rep WorkReport, title string, at time.Time) er
 	row := 5
 	writeFigures := func(d DistrictFigures, style int) {
 		vals := []any{d.District, d.Communities, d.Inspected, ratio(d.Inspected, d.Communities), d.Passed, d.Vetoed, round1(d.AverageScore())}
+		if eligible {
+			vals = append(vals, d.Eligible)
+		}
 		if picks {
 			vals = append(vals, pickValue(d.DistrictPicks), pickValue(d.CityPicks))
 		}
@@ -254,15 +312,59 @@ func WriteWorkReport(w io.Writer, rep WorkReport, title string, at time.Time) er
 		row++
 	}
 
+	section := 3
+	numerals := []string{"", "一", "二", "三", "四", "五", "六"}
+	if rep.Picks != nil {
+		row++
+		set(cellName(1, row), numerals[section]+"、“美好家园”选树情况", st.group)
+		f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
+		section++
+		row++
+		for i, h := range []string{"类别", "县（市）区", "小区名称", "总分", "选树人", "选树时间", "典型案例介绍"} {
+			set(cellName(i+1, row), h, st.header)
+		}
+		row++
+		for _, p := range rep.Picks {
+			score := any("—")
+			if p.ScoreDefined {
+				score = round1(p.Score)
+			}
+			vals := []any{p.Kind, p.District, p.Name, score, p.PickedBy, p.PickedAt.Format("2006-01-02 15:04"), p.Introduction}
+			for j, v := range vals {
+				style := st.text
+				if j == 6 {
+					style = st.wrap
+				}
+				set(cellName(j+1, row), v, style)
+			}
+			row++
+		}
+		if len(rep.Picks) == 0 {
+			set(cellName(1, row), "尚未选树。", st.note)
+			row++
+		}
+	}
+	if s := strings.TrimSpace(rep.Suggestions); s != "" {
+		row++
+		set(cellName(1, row), numerals[section]+"、存在问题及建议", st.group)
+		f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
+		section++
+		row++
+		set(cellName(1, row), s, st.note)
+		f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
+		f.SetRowHeight(sh, row, float64(min(400, 20+15*strings.Count(s, "\n")+15*len([]rune(s))/60)))
+		row++
+	}
+
 	row++
-	set(cellName(1, row), "三、报告参考文字", st.group)
+	set(cellName(1, row), numerals[section]+"、报告参考文字", st.group)
 	f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
 	row++
 	set(cellName(1, row), reportText(rep, top, at), st.note)
 	f.MergeCell(sh, cellName(1, row), cellName(len(head), row))
 	f.SetRowHeight(sh, row, 90)
 
-	widths := []float64{14, 10, 40, 16, 14, 12, 10, 14, 14}
+	widths := []float64{16, 12, 40, 16, 14, 16, 24, 14, 14, 14}
 	for i, wd := range widths[:max(len(head), 7)] {
 		f.SetColWidth(sh, colName(i+1), colName(i+1), wd)
 	}
@@ -337,6 +439,16 @@ func reportText(rep WorkReport, top []ItemFailure, at time.Time) string {
 		s += fmt.Sprintf("，平均得分 %.1f 分", t.AverageScore())
 	}
 	s += "。"
+	if t.Eligible >= 0 {
+		s += fmt.Sprintf("经初审，%d 个小区符合“美好家园”小区要求", t.Eligible)
+		if t.DistrictPicks >= 0 {
+			s += fmt.Sprintf("，各县（市）区选树区级“美好家园”小区 %d 个", t.DistrictPicks)
+		}
+		if t.CityPicks > 0 {
+			s += fmt.Sprintf("，市级“美好家园”小区 %d 个", t.CityPicks)
+		}
+		s += "。"
+	}
 	if len(top) > 0 {
 		var parts []string
 		for _, it := range top[:min(3, len(top))] {
@@ -345,4 +457,51 @@ func reportText(rep WorkReport, top []ItemFailure, at time.Time) string {
 		s += "存在的主要问题集中在" + strings.Join(parts, "、") + "。"
 	}
 	return s
+}
+
+// OfficeLine is one community of the office's results: its latest result
+// and whether it meets the 「美好家园」 requirements (inspection.Judge).
+type OfficeLine struct {
+	Result
+	Eligible bool
+}
+
+// BuildOfficeReport counts the work report of the office's results and
+// adds its selection: the eligible communities per district and the
+// standing picks of these communities (picks of other communities are left
+// out, so a district's report lists its own).
+func BuildOfficeReport(lines []OfficeLine, picks []inspection.Pick, tpl *inspection.Template, passScore float64) (WorkReport, error) {
+	rep, err := BuildWorkReport(func(yield func(Result, error) bool) {
+		for _, l := range lines {
+			if !yield(l.Result, nil) {
+				return
+			}
+		}
+	}, tpl, passScore)
+	if err != nil {
+		return rep, err
+	}
+	eligible := map[string]int{}
+	byID := map[string]OfficeLine{}
+	for _, l := range lines {
+		byID[l.Community.ID] = l
+		if l.Eligible {
+			eligible[l.Community.District]++
+		}
+	}
+	var out []PickLine
+	for _, p := range picks {
+		l, ok := byID[p.CommunityID]
+		if !ok || !p.Active() {
+			continue
+		}
+		pl := PickLine{Kind: p.Kind(), District: p.District, Name: l.Community.Name, PickedBy: p.PickedBy, PickedAt: p.PickedAt,
+			Introduction: p.Introduction, City: p.Level == inspection.LevelCity, Typical: p.Typical}
+		if l.Record != nil && l.Record.Score.Defined {
+			pl.Score, pl.ScoreDefined = l.Record.Score.Total, true
+		}
+		out = append(out, pl)
+	}
+	rep.ApplySelection(eligible, out)
+	return rep, nil
 }

@@ -91,7 +91,8 @@ func TestPopulateMakesEveryState(t *testing.T) {
 		if c.Satisfaction != nil && (*c.Satisfaction < 70 || *c.Satisfaction > 99.5) {
 			t.Errorf("%s: satisfaction %v", c.Name, *c.Satisfaction)
 		}
-		if c.ComplaintRate != nil && (*c.ComplaintRate < 0.1 || *c.ComplaintRate > 8) {
+		// 0 for the model communities (no complaints in twelve months).
+		if c.ComplaintRate != nil && (*c.ComplaintRate < 0 || *c.ComplaintRate > 8 || (*c.ComplaintRate > 0 && *c.ComplaintRate < 0.1)) {
 			t.Errorf("%s: complaint rate %v", c.Name, *c.ComplaintRate)
 		}
 	}
@@ -328,5 +329,39 @@ func BenchmarkPopulate120(b *testing.B) {
 		if _, err := demo.Populate(context.Background(), db, demo.Options{Seed: 1, Clock: clock}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPopulateShowsTheWholeSelection: every district has several eligible
+// communities, and the city has ineligible ones for every kind of reason.
+func TestPopulateShowsTheWholeSelection(t *testing.T) {
+	db, _ := populate(t, 1, 120)
+	res, err := db.OfficeResults(context.Background(), store.OfficeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eligible := map[string]int{}
+	reasons := map[string]int{}
+	for _, r := range res {
+		if r.Verdict.Eligible() {
+			eligible[r.Community.District]++
+		}
+		for _, f := range r.Verdict.Failures {
+			for _, kind := range []string{"一票否决：8.4", "一票否决：11.2", "数据不足：缺满意度和投诉率", "数据不足：检查记录中没有物业费收费率",
+				"未进入全市前5%，投诉率也未进入全市后5%", "未检查"} {
+				if strings.Contains(f, kind) {
+					reasons[kind]++
+				}
+			}
+		}
+	}
+	districts, _ := db.Districts(context.Background())
+	for _, d := range districts {
+		if eligible[d] < 2 {
+			t.Errorf("%s: %d eligible communities", d, eligible[d])
+		}
+	}
+	if len(reasons) != 6 {
+		t.Errorf("kinds of reasons: %v", reasons)
 	}
 }

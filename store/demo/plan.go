@@ -18,6 +18,10 @@ const (
 	shareDraft     = 0.15
 	shareVeto      = 0.08 // of the finalized
 	shareAmended   = 0.08 // of the finalized
+	// modelsPerDistrict is how many finalized communities of each district
+	// are made models (no complaints, no veto finding), so that every
+	// district has communities eligible for 「美好家园」.
+	modelsPerDistrict = 3
 )
 
 // planner draws the whole demo before anything is written, from one random
@@ -40,6 +44,7 @@ type inspectionPlan struct {
 	answers        []answerPlan
 	finalize       bool
 	veto           bool
+	model          bool // a model community (no complaints, eligible)
 	amend          *amendPlan
 }
 
@@ -120,9 +125,21 @@ func (p *planner) planInspections() {
 			next++
 		}
 	}
+	// Each district has a few model communities (示范小区) with no
+	// complaint in twelve months: they tie for the city's lowest complaint
+	// rate, so they are all in its bottom 5 % and, with no veto finding and
+	// the fee rate met, eligible. The showcase is one of them.
+	models := map[string]int{}
 	for k, ci := range order[:min(n, nFinal+nDraft)] {
 		c := p.communities[ci]
-		ip := &inspectionPlan{community: ci, finalize: k < nFinal, representative: pick(p.r, representativeNames)}
+		model := k < nFinal && (k == 0 || k > nVeto) && models[c.District] < modelsPerDistrict
+		if model {
+			models[c.District]++
+			zero, sat := 0.0, round1(92+p.r.Float64()*7.5)
+			p.communities[ci].ComplaintRate, p.communities[ci].Satisfaction = &zero, &sat
+			c = p.communities[ci]
+		}
+		ip := &inspectionPlan{community: ci, finalize: k < nFinal, model: model, representative: pick(p.r, representativeNames)}
 		team := teams[c.District]
 		first := p.r.IntN(len(team))
 		ip.inspectors = []string{team[first]}
@@ -157,6 +174,20 @@ func (p *planner) planInspections() {
 	}
 	for _, k := range targets[:min(nAmend, len(targets))] {
 		p.inspections[k].amend = p.amendment(p.inspections[k])
+	}
+	// One community collects no property fee (a self-managed old estate):
+	// its fee rate is 不适用, so the office lacks the figure (数据不足).
+	for k := nFinal - 1; k > nVeto; k-- {
+		ip := p.inspections[k]
+		if ip.amend != nil || ip.model {
+			continue
+		}
+		for i := range ip.answers {
+			if it, _ := p.tpl.Item(ip.answers[i].answer.ItemCode); it.Metric == inspection.MetricFeeRate {
+				ip.answers[i].answer = inspection.Answer{ItemCode: it.Code, Result: inspection.NA, Note: "业主自管，未收取物业费"}
+			}
+		}
+		break
 	}
 }
 
