@@ -1,0 +1,461 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jiayuan-inspect/jiayuan/assets"
+	"github.com/jiayuan-inspect/jiayuan/exchange"
+	"github.com/jiayuan-inspect/jiayuan/inspection"
+	"github.com/jiayuan-inspect/jiayuan/report/pdf"
+	"github.com/jiayuan-inspect/jiayuan/report/xlsx"
+	"github.com/jiayuan-inspect/jiayuan/store"
+	"github.com/jiayuan-inspect/jiayuan/store/demo"
+	"github.com/jung-kurt/gofpdf"
+	"github.com/xuri/excelize/v2"
+)
+
+// Keystrokes of the community search: a name typed character by
+// character, its pinyin initials, and a few common words.
+var keystrokes = []string{"怡", "怡乐", "怡乐花", "怡乐花园", "y", "yl", "ylh", "ylhy", "花园", "新村", "鼓楼", "jsh", "xc", "5号"}
+
+// BenchmarkSearchList is one keystroke in the 小区列表 search box: the
+// list query the screen runs (store.ListCommunityRows: matching
+// communities with their latest inspection, score and open actions).
+func BenchmarkSearchList(b *testing.B) {
+	db := openCity(b)
+	ctx := context.Background()
+	measure(b, 1, func(i int) {
+		if _, err := db.ListCommunityRows(ctx, store.CommunityRowFilter{Query: keystrokes[i%len(keystrokes)]}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkSearchCommunities is the same keystroke through
+// store.ListCommunities (the communities alone; jiayuanctl list).
+func BenchmarkSearchCommunities(b *testing.B) {
+	db := openCity(b)
+	ctx := context.Background()
+	measure(b, 1, func(i int) {
+		if _, err := db.ListCommunities(ctx, store.CommunityFilter{Query: keystrokes[i%len(keystrokes)]}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkSearchBaseline reads every community's searchable columns in
+// one plain SELECT: the table scan no search can avoid.
+func BenchmarkSearchBaseline(b *testing.B) {
+	raw := rawDB(b, need(b, "JIAYUAN_BENCH_DB"), "query_only(1)")
+	measure(b, 1, func(int) {
+		rows, err := raw.Query(`SELECT id, name, district, street, community, address, initials FROM communities`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var f [7]string
+		for rows.Next() {
+			if err := rows.Scan(&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rows.Close()
+	})
+}
+
+func defaultTemplate(b *testing.B, db *store.DB) *inspection.Template {
+	tpl, err := inspection.ParseTemplate(assets.DefaultTemplateJSON)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if tpl, err = db.Template(context.Background(), tpl.ID, tpl.Version); err != nil {
+		b.Fatal(err)
+	}
+	return tpl
+}
+
+// writeSummary is jiayuanctl xlsx summary: every community with its latest
+// finalized inspection, streamed into the 汇总表.
+func writeSummary(b *testing.B, db *store.DB, tpl *inspection.Template, w io.Writer) {
+	ctx := context.Background()
+	results := func(yield func(xlsx.Result, error) bool) {
+		stop := fmt.Errorf("stop")
+		err := db.LatestResults(ctx, store.ReportFilter{}, func(r store.CommunityResult) error {
+			if !yield(xlsx.Result{Community: r.Community, Record: r.Record}, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(xlsx.Result{}, err)
+		}
+	}
+	if err := xlsx.WriteSummary(w, results, xlsx.SummaryOptions{Title: "“美好家园”小区检查汇总表", Template: tpl}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkExcelSummary is the city's 汇总表 (one row per community, one
+// column per item), read from the data file and written.
+func BenchmarkExcelSummary(b *testing.B) {
+	db := openCity(b)
+	tpl := defaultTemplate(b, db)
+	measure(b, 1, func(int) { writeSummary(b, db, tpl, io.Discard) })
+}
+
+// sheetCells reads back every cell of a sheet, numbers as numbers.
+func sheetCells(b *testing.B, book []byte, sheet string) [][]any {
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = make([]any, len(r))
+		for j, s := range r {
+			if v, err := strconv.ParseFloat(s, 64); err == nil {
+				out[i][j] = v
+			} else {
+				out[i][j] = s
+			}
+		}
+	}
+	return out
+}
+
+// streamCells is the baseline: excelize's StreamWriter writing the cells,
+// with no styles, widths, merges or logic.
+func streamCells(b *testing.B, sheet string, cells [][]any, w io.Writer) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		b.Fatal(err)
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, r := range cells {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkExcelSummaryBaseline writes the cells of the same 汇总表 (read
+// back from one made before timing) with a bare StreamWriter.
+func BenchmarkExcelSummaryBaseline(b *testing.B) {
+	db := openCity(b)
+	var book bytes.Buffer
+	writeSummary(b, db, defaultTemplate(b, db), &book)
+	cells := sheetCells(b, book.Bytes(), xlsx.SummarySheet)
+	book.Reset()
+	b.ReportMetric(float64(len(cells)), "rows")
+	measure(b, 1, func(int) { streamCells(b, xlsx.SummarySheet, cells, io.Discard) })
+}
+
+// actionRows is what jiayuanctl xlsx actions collects (cmd/jiayuanctl's
+// actionRows, which is in package main): every corrective action with its
+// community, its item's text and when the inspection started.
+func actionRows(b *testing.B, db *store.DB) []xlsx.ActionRow {
+	ctx := context.Background()
+	acts, err := db.ListActions(ctx, store.ActionFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	communities := map[string]inspection.Community{}
+	inspections := map[string]store.InspectionRecord{}
+	var rows []xlsx.ActionRow
+	for _, a := range acts {
+		com, ok := communities[a.CommunityID]
+		if !ok {
+			if com, err = db.Community(ctx, a.CommunityID); err != nil {
+				b.Fatal(err)
+			}
+			communities[a.CommunityID] = com
+		}
+		rec, ok := inspections[a.InspectionID]
+		if !ok {
+			if rec, err = db.Inspection(ctx, a.InspectionID); err != nil {
+				b.Fatal(err)
+			}
+			inspections[a.InspectionID] = rec
+		}
+		row := xlsx.ActionRow{Action: a, Community: com, InspectedAt: rec.Inspection.StartedAt}
+		if it, ok := rec.Template.Item(a.ItemCode); ok {
+			row.ItemText = it.Text
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// BenchmarkExcelActions is the city's 整改清单: every corrective action,
+// collected as jiayuanctl does and written.
+func BenchmarkExcelActions(b *testing.B) {
+	db := openCity(b)
+	measure(b, 1, func(int) {
+		if err := xlsx.WriteActions(io.Discard, actionRows(b, db), "", demo.DefaultNow); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkExcelActionsWrite is the writing alone (rows collected before
+// timing).
+func BenchmarkExcelActionsWrite(b *testing.B) {
+	db := openCity(b)
+	rows := actionRows(b, db)
+	b.ReportMetric(float64(len(rows)), "rows")
+	measure(b, 1, func(int) {
+		if err := xlsx.WriteActions(io.Discard, rows, "", demo.DefaultNow); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkExcelActionsBaseline writes the same 整改清单 cells with a bare
+// StreamWriter.
+func BenchmarkExcelActionsBaseline(b *testing.B) {
+	db := openCity(b)
+	var book bytes.Buffer
+	if err := xlsx.WriteActions(&book, actionRows(b, db), "", demo.DefaultNow); err != nil {
+		b.Fatal(err)
+	}
+	cells := sheetCells(b, book.Bytes(), xlsx.ActionsSheet)
+	book.Reset()
+	b.ReportMetric(float64(len(cells)), "rows")
+	measure(b, 1, func(int) { streamCells(b, xlsx.ActionsSheet, cells, io.Discard) })
+}
+
+// batchSize is how many records the PDF batch prints.
+const batchSize = 500
+
+func batchIDs(b *testing.B, db *store.DB) []string {
+	ids, err := db.FinalizedInspectionIDs(context.Background(), "", true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(ids) > batchSize {
+		ids = ids[:batchSize]
+	}
+	return ids
+}
+
+// loader is jiayuanctl pdf's printLoader.
+func loader(db *store.DB) pdf.Loader {
+	return func(ctx context.Context, id string) (pdf.Document, error) {
+		rec, acts, chain, err := db.PrintData(ctx, id)
+		if err != nil {
+			return pdf.Document{}, err
+		}
+		return pdf.Document{Record: rec, Actions: acts, Chain: chain, PrintedAt: demo.DefaultNow,
+			Photo: func(sha string) ([]byte, error) { return db.Photo(ctx, sha) }}, nil
+	}
+}
+
+// BenchmarkPDFBatch prints 500 latest finalized records (one per
+// community) into a folder, one file each, as jiayuanctl pdf --all
+// --latest does; reported per record.
+func BenchmarkPDFBatch(b *testing.B) {
+	db := openCity(b)
+	ids := batchIDs(b, db)
+	fo, err := pdf.DefaultFont()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(ids)), "records")
+	measure(b, len(ids), func(i int) {
+		dir := filepath.Join(b.TempDir(), strconv.Itoa(i))
+		if _, err := fo.WriteFolder(context.Background(), dir, ids, loader(db), nil); err != nil {
+			b.Fatal(err)
+		}
+		os.RemoveAll(dir)
+	})
+}
+
+// BenchmarkPDFBatchBaseline loads the same 500 records the same way and
+// draws their texts and photos with plain gofpdf (the font added per
+// document, as a plain program would), one file each.
+func BenchmarkPDFBatchBaseline(b *testing.B) {
+	db := openCity(b)
+	ids := batchIDs(b, db)
+	load := loader(db)
+	ctx := context.Background()
+	measure(b, len(ids), func(i int) {
+		dir := filepath.Join(b.TempDir(), strconv.Itoa(i))
+		os.MkdirAll(dir, 0o755)
+		for k, id := range ids {
+			doc, err := load(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, err := os.Create(filepath.Join(dir, strconv.Itoa(k)+".pdf"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			plainPDF(b, doc, f)
+			f.Close()
+		}
+		os.RemoveAll(dir)
+	})
+}
+
+func plainPDF(b *testing.B, doc pdf.Document, w io.Writer) {
+	f := gofpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes("cjk", "", assets.FontTTF)
+	f.SetFont("cjk", "", 9)
+	f.AddPage()
+	rec := doc.Record
+	f.MultiCell(180, 6, rec.Community.Name+" "+rec.Community.Address+" "+rec.Inspection.StartedAt.Format("2006-01-02"), "", "L", false)
+	seen := map[string]bool{}
+	for _, it := range rec.Template.Items() {
+		a := rec.Answers[it.Code]
+		f.MultiCell(180, 5, it.Code+" "+it.Text+" "+a.Result.Label()+" "+a.Note, "1", "L", false)
+		for _, sha := range a.Photos {
+			if seen[sha] {
+				continue
+			}
+			seen[sha] = true
+			data, err := doc.Photo(sha)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f.RegisterImageOptionsReader(sha, gofpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(data))
+			if f.GetY() > 230 {
+				f.AddPage()
+			}
+			f.ImageOptions(sha, 15, f.GetY(), 40, 0, true, gofpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+		}
+	}
+	for _, s := range rec.Inspection.Signatures {
+		f.MultiCell(180, 5, s.Role+" "+s.Name, "", "L", false)
+	}
+	if err := f.Output(w); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// The merge: a district's package imported into an empty office file.
+
+func emptyOffice(b *testing.B, pkg string) string {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "office.db")
+	db, err := store.Open(ctx, path, store.Options{Actor: "市房管局", DeviceName: "市局"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := exchange.ReadSigner(ctx, db, pkg, exchange.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.TrustDevice(ctx, s.PublicKey, s.Name); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkMergeImport is jiayuanctl import of a district's package into
+// an office file holding nothing yet: signature and hostile-input checks,
+// validation of every row, the backup, the merge with an audit entry per
+// row, photos, scores.
+func BenchmarkMergeImport(b *testing.B) {
+	ctx := context.Background()
+	pkg := need(b, "JIAYUAN_BENCH_PKG")
+	empty := emptyOffice(b, pkg)
+	dir := b.TempDir()
+	var rows int
+	measureTimed(b, 1, func(i int) time.Duration {
+		path := filepath.Join(dir, fmt.Sprintf("office-%d.db", i))
+		copyFile(b, empty, path)
+		db, err := store.Open(ctx, path, store.Options{Actor: "市房管局"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := time.Now()
+		res := exchange.ImportFile(ctx, db, pkg, exchange.ImportOptions{TempDir: dir})
+		d := time.Since(t)
+		if res.Status != exchange.StatusMerged {
+			b.Fatal(res.Message)
+		}
+		rows = res.New
+		db.Close()
+		os.RemoveAll(filepath.Join(dir, "backups"))
+		for _, s := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + s)
+		}
+		return d
+	})
+	b.ReportMetric(float64(rows), "rows")
+}
+
+// BenchmarkMergeBaseline copies the same rows and photos from the data
+// file the package was exported from into an empty office file with
+// ATTACH and INSERT … SELECT, in one transaction, same pragmas.
+func BenchmarkMergeBaseline(b *testing.B) {
+	src := need(b, "JIAYUAN_BENCH_PKGDB")
+	empty := emptyOffice(b, need(b, "JIAYUAN_BENCH_PKG"))
+	dir := b.TempDir()
+	measureTimed(b, 1, func(i int) time.Duration {
+		path := filepath.Join(dir, fmt.Sprintf("raw-%d.db", i))
+		copyFile(b, empty, path)
+		raw := rawDB(b, path, "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)")
+		if err := raw.Ping(); err != nil {
+			b.Fatal(err)
+		}
+		t := time.Now()
+		if _, err := raw.Exec(`ATTACH DATABASE ? AS p`, "file:"+src+"?mode=ro"); err != nil {
+			b.Fatal(err)
+		}
+		tx, err := raw.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range store.Entities {
+			var names []string
+			for _, c := range store.TravelColumns(e) {
+				names = append(names, c.Name)
+			}
+			cols := strings.Join(names, ", ")
+			if _, err := tx.Exec(`INSERT INTO main.` + e + `(` + cols + `) SELECT ` + cols + ` FROM p.` + e); err != nil {
+				b.Fatal(e, err)
+			}
+		}
+		if _, err := tx.Exec(`INSERT INTO main.photos(sha256, mime, width, height, data, created_at)
+			SELECT sha256, mime, width, height, data, created_at FROM p.photos`); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(t)
+		raw.Close()
+		for _, s := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + s)
+		}
+		return d
+	})
+}
