@@ -118,7 +118,7 @@ func (f *finalizeScreen) updateMissing() {
 	f.missing.Objects, f.missingBtns = nil, nil
 	for _, m := range missing {
 		code, _, _ := strings.Cut(m, " ")
-		b := widget.NewButton(shorten(m, 40), func() {
+		b := widget.NewButton(truncateRunes(m, 40), func() {
 			f.u.showInspect()
 			f.inspect.goTo(code)
 		})

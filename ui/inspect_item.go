@@ -511,7 +511,7 @@ func (c *itemCard) setPhrases(recent []string) {
 			return
 		}
 		seen[p] = true
-		b := widget.NewButton(shorten(label, 14), func() { c.addPhrase(p) })
+		b := widget.NewButton(truncateRunes(label, 14), func() { c.addPhrase(p) })
 		b.Importance = widget.MediumImportance
 		c.phraseButtons = append(c.phraseButtons, b)
 		c.phrases.Add(b)
@@ -532,7 +532,7 @@ func (c *itemCard) setPhrases(recent []string) {
 	c.phrases.Refresh()
 }
 
-func shorten(s string, n int) string {
+func truncateRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
