@@ -2,6 +2,9 @@ package exchange
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -61,3 +64,20 @@ func ParseRecipient(s string) (*age.X25519Recipient, error) {
 	}
 	return r, nil
 }
+
+// ParsePublicKey reads a device's public key as `jiayuanctl exchange-key`
+// and 受信设备 show it: base64, or 64 hex digits (spaces and line breaks
+// are ignored, so a key copied from an e-mail still reads).
+func ParsePublicKey(s string) (ed25519.PublicKey, error) {
+	s = strings.Join(strings.Fields(s), "")
+	if b, err := hex.DecodeString(s); err == nil && len(b) == ed25519.PublicKeySize {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == ed25519.PublicKeySize {
+		return b, nil
+	}
+	return nil, fmt.Errorf("设备公钥无法识别（应为对方「受信设备」或 jiayuanctl exchange-key 显示的 base64 或 64 位十六进制）")
+}
+
+// PublicKeyText is a device's public key as it is handed to an office.
+func PublicKeyText(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }

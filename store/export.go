@@ -274,7 +274,10 @@ type ExportRecord struct {
 	CreatedAt time.Time
 	FileName  string
 	Rows      int
-	Photos    []string
+	Photos    []string // the photos sent (when recording an export)
+	// PhotoCount is how many photos the package carried (as listed by
+	// Exports).
+	PhotoCount int
 }
 
 // RecordExport notes a package written for an office, so the next
@@ -302,7 +305,7 @@ func (db *DB) RecordExport(ctx context.Context, rec ExportRecord) error {
 
 // Exports lists the packages written for offices, newest first.
 func (db *DB) Exports(ctx context.Context) ([]ExportRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT package_id, office, full, audit_seq, created_at, file_name, rows FROM exports
+	rows, err := db.read.QueryContext(ctx, `SELECT package_id, office, full, audit_seq, created_at, file_name, rows, photos FROM exports
 		ORDER BY audit_seq DESC, created_at DESC`)
 	if err != nil {
 		return nil, err
@@ -312,7 +315,7 @@ func (db *DB) Exports(ctx context.Context) ([]ExportRecord, error) {
 	for rows.Next() {
 		var r ExportRecord
 		var created string
-		if err := rows.Scan(&r.PackageID, &r.Office, &r.Full, &r.AuditSeq, &created, &r.FileName, &r.Rows); err != nil {
+		if err := rows.Scan(&r.PackageID, &r.Office, &r.Full, &r.AuditSeq, &created, &r.FileName, &r.Rows, &r.PhotoCount); err != nil {
 			return nil, err
 		}
 		r.CreatedAt = parseTime(created)

@@ -50,6 +50,9 @@ type Options struct {
 	CommunityID  string
 	// Item, with ScreenInspect, shows this item (e.g. "8.1") at start.
 	Item string
+	// Packages are package files to queue in 导入数据包 at start (files
+	// opened with the app).
+	Packages []string
 	// OnReady, if set, is called on the UI goroutine once the first screen
 	// shows its data; OnFirstFrame from the render thread when the window
 	// is first drawn (the start-up benchmark logs both).
@@ -81,6 +84,7 @@ type App struct {
 	finalize    *finalizeScreen // nil unless signing
 	actions     *actionsScreen
 	settings    *settingsScreen
+	exchange    *exchangeTab
 
 	// async runs background work (reads); writes go through queue, one
 	// at a time in order. Tests replace both to run inline.
@@ -134,6 +138,7 @@ func (u *App) build() {
 	u.inspectHome = newInspectHomeScreen(u)
 	u.actions = newActionsScreen(u)
 	u.settings = newSettingsScreen(u)
+	u.exchange = newExchangeTab(u)
 	u.listTab = container.NewStack(u.communities.content)
 	u.inspectTab = container.NewStack(u.inspectHome.content)
 
@@ -141,7 +146,7 @@ func (u *App) build() {
 		container.NewTabItemWithIcon(lang.L("小区列表"), theme.ListIcon(), u.listTab),
 		container.NewTabItemWithIcon(lang.L("检查"), theme.DocumentCreateIcon(), u.inspectTab),
 		container.NewTabItemWithIcon(lang.L("整改"), theme.WarningIcon(), u.actions.content),
-		container.NewTabItemWithIcon(lang.L("导入导出"), theme.StorageIcon(), placeholder()),
+		container.NewTabItemWithIcon(lang.L("导入导出"), theme.StorageIcon(), u.exchange.content),
 		container.NewTabItemWithIcon(lang.L("统计"), theme.GridIcon(), placeholder()),
 		container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content),
 	)
@@ -149,6 +154,8 @@ func (u *App) build() {
 		switch t.Content {
 		case u.actions.content:
 			u.actions.reload()
+		case u.exchange.content:
+			u.exchange.reloadSelected()
 		case u.inspectTab:
 			if u.inspect == nil && u.finalize == nil {
 				u.inspectHome.reload()
@@ -228,6 +235,11 @@ func (u *App) activeInspect() *inspectScreen {
 }
 
 func (u *App) dropped(pos fyne.Position, uris []fyne.URI) {
+	if u.tabs.Selected().Content == u.exchange.content || (len(uris) > 0 && isPackage(uris[0].Path())) {
+		u.selectExchange()
+		u.exchange.dropped(uris)
+		return
+	}
 	if s := u.activeInspect(); s != nil {
 		s.dropped(pos, uris)
 		return
@@ -287,6 +299,14 @@ func (u *App) openStartScreen() {
 		u.tabs.SelectIndex(2)
 	case ScreenSettings:
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	case ScreenExport, ScreenImport, ScreenConflicts, ScreenDevices, ScreenHistory:
+		u.selectExchange()
+		u.exchange.show(u.opts.Screen)
+	}
+	if len(u.opts.Packages) > 0 {
+		u.selectExchange()
+		u.exchange.show(ScreenImport)
+		u.exchange.imports.addFiles(u.opts.Packages)
 	}
 }
 

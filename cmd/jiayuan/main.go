@@ -21,13 +21,14 @@ import (
 func main() {
 	dbFlag := flag.String("db", "", "SQLite database `file` (default: jiayuan/jiayuan.db in the user config folder)")
 	var opts ui.Options
-	flag.StringVar(&opts.Screen, "screen", "", "open this screen at start: communities, community, inspect, finalize, actions, settings")
+	flag.StringVar(&opts.Screen, "screen", "", "open this screen at start: communities, community, inspect, finalize, actions, settings, export, import, conflicts, devices, history")
 	flag.StringVar(&opts.InspectionID, "inspection", "", "inspection `id` for --screen=inspect or finalize")
 	flag.StringVar(&opts.CommunityID, "community", "", "community `id` for --screen=community")
 	flag.StringVar(&opts.Item, "item", "", "item `code` to show with --screen=inspect")
 	demoSize := flag.Int("demo-communities", demo.DefaultCommunities, "communities in the demo data written to an empty file")
 	trace := flag.Bool("trace-startup", false, "print the times of the first frame and of the first screen's data (ms since the epoch)")
 	flag.Parse()
+	opts.Packages = flag.Args() // package files opened with the app: queued in 导入数据包
 	if *trace {
 		opts.OnFirstFrame = func() { fmt.Printf("startup: first-frame %d\n", time.Now().UnixMilli()) }
 		opts.OnReady = func() { fmt.Printf("startup: ready %d\n", time.Now().UnixMilli()) }
