@@ -512,6 +512,9 @@ func CheckPick(active []Pick, p Pick, v Verdict, names map[string]string) error 
 		if why == "" {
 			why = v.Status.Label()
 		}
+		if strings.HasPrefix(why, v.Status.Label()) {
+			return fmt.Errorf("%w：「%s」%s", ErrNotEligible, name, why)
+		}
 		return fmt.Errorf("%w：「%s」%s：%s", ErrNotEligible, name, v.Status.Label(), why)
 	}
 	for _, a := range active {

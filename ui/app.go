@@ -84,6 +84,7 @@ type App struct {
 	finalize    *finalizeScreen // nil unless signing
 	actions     *actionsScreen
 	settings    *settingsScreen
+	office      *officeScreens // 评选, 统计, 联络员 (区局 and 市局)
 	exchange    *exchangeTab
 
 	// async runs background work (reads); writes go through queue, one
@@ -138,6 +139,7 @@ func (u *App) build() {
 	u.inspectHome = newInspectHomeScreen(u)
 	u.actions = newActionsScreen(u)
 	u.settings = newSettingsScreen(u)
+	u.office = newOfficeScreens(u)
 	u.exchange = newExchangeTab(u)
 	u.listTab = container.NewStack(u.communities.content)
 	u.inspectTab = container.NewStack(u.inspectHome.content)
@@ -147,10 +149,11 @@ func (u *App) build() {
 		container.NewTabItemWithIcon(lang.L("检查"), theme.DocumentCreateIcon(), u.inspectTab),
 		container.NewTabItemWithIcon(lang.L("整改"), theme.WarningIcon(), u.actions.content),
 		container.NewTabItemWithIcon(lang.L("导入导出"), theme.StorageIcon(), u.exchange.content),
-		container.NewTabItemWithIcon(lang.L("统计"), theme.GridIcon(), placeholder()),
 		container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content),
 	)
+	u.office.addTabs()
 	u.tabs.OnSelected = func(t *container.TabItem) {
+		u.office.selected(t.Content)
 		switch t.Content {
 		case u.actions.content:
 			u.actions.reload()
@@ -299,6 +302,8 @@ func (u *App) openStartScreen() {
 		u.tabs.SelectIndex(2)
 	case ScreenSettings:
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	case ScreenRanking, ScreenDashboard, ScreenLiaisons:
+		u.office.show(u.opts.Screen)
 	case ScreenExport, ScreenImport, ScreenConflicts, ScreenDevices, ScreenHistory:
 		u.selectExchange()
 		u.exchange.show(u.opts.Screen)

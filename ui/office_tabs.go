@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Screens of the office that Options.Screen can open at start.
+const (
+	ScreenRanking   = "ranking"
+	ScreenDashboard = "dashboard"
+	ScreenLiaisons  = "liaisons"
+)
+
+// officeScreens are the office's tabs: 评选 (ranking and picks), 统计
+// (dashboard and work report) and 联络员 (the liaison list). 评选 and 联络员
+// are shown to the 区局 and 市局 roles; an inspector has 统计 only.
+type officeScreens struct {
+	u         *App
+	ranking   *rankingScreen
+	dashboard *dashboardScreen
+	liaisons  *liaisonsScreen
+	items     []*container.TabItem // in the window's tabs while shown
+}
+
+func newOfficeScreens(u *App) *officeScreens {
+	return &officeScreens{u: u, ranking: newRankingScreen(u), dashboard: newDashboardScreen(u), liaisons: newLiaisonsScreen(u)}
+}
+
+// tabItems are the office's tabs for the role set in 设置 (统计 only for
+// an inspector).
+func (o *officeScreens) tabItems() []*container.TabItem {
+	dashboard := container.NewTabItemWithIcon(lang.L("统计"), theme.GridIcon(), o.dashboard.content)
+	if o.u.prefs.Role() == RoleInspector {
+		o.items = []*container.TabItem{dashboard}
+		return o.items
+	}
+	o.items = []*container.TabItem{
+		container.NewTabItemWithIcon(lang.L("评选"), theme.ConfirmIcon(), o.ranking.content),
+		dashboard,
+		container.NewTabItemWithIcon(lang.L("联络员"), theme.AccountIcon(), o.liaisons.content),
+	}
+	return o.items
+}
+
+// selected reloads the office screen whose tab was chosen.
+func (o *officeScreens) selected(content fyne.CanvasObject) {
+	switch content {
+	case o.ranking.content:
+		o.ranking.reload()
+	case o.dashboard.content:
+		o.dashboard.reload()
+	case o.liaisons.content:
+		o.liaisons.reload()
+	}
+}
+
+// show selects an office screen (ScreenRanking, ScreenDashboard,
+// ScreenLiaisons). An inspector, who has 统计 only, gets the other tabs
+// for the session when a screen is asked for by name (--screen).
+func (o *officeScreens) show(screen string) {
+	if len(o.items) < 3 {
+		o.removeTabs()
+		role := o.u.prefs.Role()
+		o.u.prefs.SetRole(RoleDistrict)
+		o.addTabs()
+		o.u.prefs.SetRole(role)
+	}
+	var content fyne.CanvasObject
+	switch screen {
+	case ScreenRanking:
+		content = o.ranking.content
+	case ScreenDashboard:
+		content = o.dashboard.content
+	case ScreenLiaisons:
+		content = o.liaisons.content
+	default:
+		return
+	}
+	for _, it := range o.u.tabs.Items {
+		if it.Content == content {
+			o.u.tabs.Select(it)
+			o.selected(content)
+			return
+		}
+	}
+}
+
+// applyRole adds or removes the office's tabs after the role changed in
+// 设置 (call it from there).
+func (o *officeScreens) applyRole() {
+	o.removeTabs()
+	o.addTabs()
+	if o.ranking.selected >= 0 {
+		o.ranking.showPickState()
+	}
+}
+
+func (o *officeScreens) removeTabs() {
+	for _, it := range o.items {
+		o.u.tabs.Remove(it)
+	}
+	o.items = nil
+}
+
+// addTabs puts the office's tabs for the role before 设置 (the last tab).
+func (o *officeScreens) addTabs() {
+	items := o.tabItems()
+	if len(items) == 0 {
+		return
+	}
+	tabs := o.u.tabs.Items
+	last := tabs[len(tabs)-1]
+	o.u.tabs.Items = append(append(tabs[:len(tabs)-1:len(tabs)-1], items...), last)
+	o.u.tabs.Refresh()
+}
