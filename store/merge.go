@@ -143,6 +143,10 @@ func (db *DB) Backup(ctx context.Context, reason string) (string, error) {
 		os.Remove(path)
 		return "", fmt.Errorf("导入前备份数据文件失败（%s）：%w", path, diskFull(err))
 	}
+	if err := verifyBackup(ctx, path); err != nil { // store/backup.go
+		os.Remove(path)
+		return "", fmt.Errorf("导入前备份数据文件失败：%w", err)
+	}
 	old, _ := filepath.Glob(filepath.Join(dir, base+"-*-"+reason+"*.db"))
 	sort.Strings(old)
 	for len(old) > BackupCopiesKept {

@@ -228,10 +228,10 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return savedNothing(err) // store/diskfull.go
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("保存失败：%w", err)
+		return savedNothing(fmt.Errorf("保存失败：%w", err))
 	}
 	return nil
 }
