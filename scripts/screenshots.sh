@@ -7,6 +7,8 @@
 # Needs xvfb, xdotool, imagemagick and sqlite3 (make deps-test) and
 # bin/jiayuan (make build).
 set -euo pipefail
+# Go's caches, before lib_xvfb.sh gives the app a private HOME.
+gocache=$(go env GOCACHE) gomodcache=$(go env GOMODCACHE)
 source "$(dirname "$0")/lib_xvfb.sh"
 out=${1:-$root/docs/screenshots}
 mkdir -p "$out"
@@ -50,6 +52,9 @@ shot() { # NAME ARGS...
 	start_app "$log" --db "$db" "$@"
 	sleep "${SHOT_DELAY:-1.5}"
 	[ "$name" != finalize ] || { sign_pads; sleep 0.5; }
+	# 开始导入 (the button's place at the default window size), then wait
+	# for the results.
+	[ "$name" != exchange-import ] || { xdotool mousemove --window "$win" 498 186 click 1; sleep 3; }
 	import -window "$win" "$out/$name.png"
 	local errs
 	errs=$(app_errors "$log")
@@ -66,6 +71,16 @@ shot inspect-veto --screen=inspect --inspection="$vetoed" --item="${veto_item:-1
 shot finalize --screen=finalize --inspection="$draft"
 shot actions --screen=actions
 shot settings --screen=settings
+
+# 导入导出: two inspectors' data files next to the demo (one trusted, one
+# not; the trusted one edited two communities the office edited too), their
+# packages and a damaged copy; importing them makes the conflicts.
+mapfile -t packages < <(cd "$root" && GOCACHE=$gocache GOMODCACHE=$gomodcache go run ./scripts/exchangefixture --db "$db" --out "$work")
+shot exchange-export --screen=export
+shot exchange-import --screen=import "${packages[@]}"
+shot exchange-conflicts --screen=conflicts
+shot exchange-devices --screen=devices
+shot exchange-history --screen=history
 set_language en
 shot inspect-en --screen=inspect --inspection="$draft" --item=11.1
 set_language zh-CN

@@ -103,12 +103,19 @@ func newConflictsScreen(u *App, x *exchangeTab) *conflictsScreen {
 	s.takeOther = widget.NewButtonWithIcon(lang.L("采用另一版本"), theme.ViewRefreshIcon(), func() { s.resolve(store.KeepOther) })
 	s.frozenNote = caption(lang.L("这是已签字定稿的检查记录，不能被另一版本替换；如需更正，请对原记录做更正。"))
 	s.frozenNote.Importance = widget.WarningImportance
-	s.editor = container.NewVBox(s.heading, s.detail, s.fields, s.help, container.NewHBox(s.keep, s.takeOther), s.frozenNote)
+	head := newFieldRow(fieldDiff{Label: lang.L("字段"), Current: lang.L("当前版本（正在使用）"), Other: lang.L("另一版本（未采用）")})
+	for _, l := range []*widget.Label{head.label, head.current, head.other} {
+		l.TextStyle.Bold = true
+	}
+	// The choice stays in view below the fields, which scroll.
+	s.editor = container.NewBorder(container.NewVBox(s.heading, s.detail, head.box, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), s.help, container.NewHBox(s.keep, s.takeOther), s.frozenNote),
+		nil, nil, container.NewVScroll(s.fields))
 	s.editor.Hide()
 	s.empty = widget.NewLabel(lang.L("选择左侧的冲突进行处理。"))
 
 	left := container.NewBorder(container.NewHBox(s.showAll, s.count), nil, nil, nil, s.list)
-	right := container.NewVScroll(container.NewPadded(container.NewStack(s.empty, s.editor)))
+	right := container.NewPadded(container.NewStack(s.empty, s.editor))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.32
 	s.content = split
@@ -146,10 +153,14 @@ func (s *conflictsScreen) reload() {
 				s.empty.SetText(lang.L("选择左侧的冲突进行处理。"))
 			}
 			s.list.Refresh()
+			sel := -1
 			for i, it := range items {
-				if it.ID == keepID {
-					s.list.Select(i)
+				if it.ID == keepID || (sel < 0 && it.ResolvedAt == nil) {
+					sel = i
 				}
+			}
+			if sel >= 0 {
+				s.list.Select(sel)
 			}
 		})
 	})
@@ -206,12 +217,6 @@ func (s *conflictsScreen) choose(i int) {
 	s.detail.SetText(detail)
 	s.fields.RemoveAll()
 	s.fieldRows = nil
-	head := newFieldRow(fieldDiff{Label: lang.L("字段"), Current: lang.L("当前版本（正在使用）"), Other: lang.L("另一版本（未采用）")})
-	for _, l := range []*widget.Label{head.label, head.current, head.other} {
-		l.TextStyle.Bold = true
-	}
-	s.fields.Add(head.box)
-	s.fields.Add(widget.NewSeparator())
 	for _, f := range c.Fields {
 		r := newFieldRow(f)
 		s.fieldRows = append(s.fieldRows, r)

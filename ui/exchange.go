@@ -244,16 +244,22 @@ func entityName(entity string) string {
 // countsText lists rows per table ("小区 3、检查记录 2、照片 5"), in
 // the order tables travel, leaving out empty ones.
 func countsText(counts map[string]int) string {
+	parts := countsParts(counts)
+	if len(parts) == 0 {
+		return lang.L("没有记录")
+	}
+	return strings.Join(parts, lang.L("、"))
+}
+
+// countsParts are the non-empty counts, one per table.
+func countsParts(counts map[string]int) []string {
 	var parts []string
 	for _, e := range append(append([]string{}, store.Entities...), "photos") {
 		if n := counts[e]; n > 0 {
 			parts = append(parts, entityName(e)+" "+strconv.Itoa(n))
 		}
 	}
-	if len(parts) == 0 {
-		return lang.L("没有记录")
-	}
-	return strings.Join(parts, lang.L("、"))
+	return parts
 }
 
 // selectExchange shows the 导入导出 tab.

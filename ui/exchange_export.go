@@ -50,6 +50,7 @@ type exportScreen struct {
 
 	exports []store.ExportRecord
 	seq     int
+	offered bool // the last office was offered once
 	running bool
 	last    exchange.ExportResult
 	typing  debouncer
@@ -138,7 +139,15 @@ func (s *exportScreen) reload() {
 				return
 			}
 			s.exports = exports
-			s.office.SetOptions(officeNames(s.u.prefs.Offices(), exports))
+			names := officeNames(s.u.prefs.Offices(), exports)
+			s.office.SetOptions(names)
+			if !s.offered && opts.Office == "" && len(names) > 0 {
+				// The office exported to last, to start with.
+				s.offered = true
+				s.office.SetText(names[0])
+				return
+			}
+			s.offered = true
 			s.showSummary(opts, set)
 		})
 	})
@@ -180,9 +189,9 @@ func (s *exportScreen) showSummary(opts store.ExportOptions, set store.ExportSet
 	if set.Incremental {
 		kind = fmt.Sprintf(lang.L("增量：%s 以来的变化"), formatDateTime(set.Since))
 	}
-	text := kind + "\n" + countsText(counts)
+	text := kind + "\n\n" + strings.Join(countsParts(counts), "\n")
 	if len(set.Rows) == 0 {
-		text += "\n" + lang.L("自上次导出以来没有变化，数据包将是空的。")
+		text = kind + "\n" + lang.L("自上次导出以来没有变化，数据包将是空的。")
 	}
 	s.summary.SetText(text)
 }

@@ -99,6 +99,7 @@ func (s *importScreen) addFiles(paths []string) {
 func (s *importScreen) showQueue() {
 	if len(s.queued) == 0 {
 		s.queueText.SetText(lang.L("尚未选择数据包文件。"))
+		s.start.SetText(lang.L("开始导入"))
 		s.start.Disable()
 		s.clear.Disable()
 		return
@@ -297,6 +298,7 @@ type importResultView struct {
 	trust     *widget.Button
 	distrust  *widget.Button
 	conflicts *widget.Button
+	buttons   *fyne.Container
 	box       *fyne.Container
 }
 
@@ -317,7 +319,8 @@ func newImportResultView(s *importScreen, path string, res exchange.Result) *imp
 	v.distrust = widget.NewButtonWithIcon(lang.L("不信任"), theme.CancelIcon(), v.refuseTrust)
 	v.conflicts = widget.NewButtonWithIcon(lang.L("处理冲突"), theme.WarningIcon(), func() { s.x.show(ScreenConflicts) })
 	head := container.NewBorder(nil, nil, nil, v.status, v.file)
-	v.box = container.NewVBox(head, v.counts, v.message, v.signer, container.NewHBox(v.trust, v.distrust, v.conflicts), widget.NewSeparator())
+	v.buttons = container.NewHBox(v.trust, v.distrust, v.conflicts)
+	v.box = container.NewVBox(head, v.counts, v.message, v.signer, v.buttons, widget.NewSeparator())
 	v.set(res)
 	return v
 }
@@ -363,8 +366,9 @@ func (v *importResultView) set(res exchange.Result) {
 	}
 	v.status.Refresh()
 	v.message.Refresh()
+	v.showButtons()
 	if res.Signer != "" || res.Fingerprint != "" {
-		v.signer.SetText(fmt.Sprintf(lang.L("签名：%s（设备 %s）"), res.Signer, res.SignerID) + "\n" +
+		v.signer.SetText(fmt.Sprintf(lang.L("签名：%s（设备 %s）"), res.Signer, res.SignerID) + " · " +
 			fmt.Sprintf(lang.L("设备密钥指纹：%s"), res.Fingerprint))
 		v.signer.Show()
 	} else {
@@ -406,6 +410,17 @@ func (v *importResultView) trustAndImport() {
 	})
 }
 
+// showButtons hides the row of buttons when none applies.
+func (v *importResultView) showButtons() {
+	for _, b := range v.buttons.Objects {
+		if b.Visible() {
+			v.buttons.Show()
+			return
+		}
+	}
+	v.buttons.Hide()
+}
+
 // refuseTrust leaves the package unimported and its signer unenrolled.
 func (v *importResultView) refuseTrust() {
 	v.trust.Hide()
@@ -414,4 +429,5 @@ func (v *importResultView) refuseTrust() {
 	v.status.Importance = widget.MediumImportance
 	v.status.Refresh()
 	v.message.SetText(fmt.Sprintf(lang.L("数据包 %s 未导入：未信任签名设备「%s」。"), filepath.Base(v.path), v.res.Signer))
+	v.showButtons()
 }
