@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jiayuan-inspect/jiayuan/exchange"
@@ -23,6 +24,7 @@ var genCommand = command{"gen", "--db 文件 --scale N [--seed S] [--packages �
 		"  --seed S             随机种子，相同的种子得到相同的数据（默认 1）\n" +
 		"  --packages 文件夹    另外生成每个县（市）区的数据包（区-名称.jypkg）和第一个县（市）区每名检查员的数据包\n" +
 		"                       （检查员-姓名.jypkg），以及同样内容的数据文件（.db），供合并性能测试使用\n" +
+		"  --package-district D 只生成该县（市）区的数据包（不生成检查员的数据包）\n" +
 		"  --workers N          并行生成照片的线程数（默认为处理器核数）\n  进度显示在标准错误输出",
 	(*cli).cmdGen}
 
@@ -33,6 +35,7 @@ func (c *cli) cmdGen(args []string) error {
 	seed := fs.Uint64("seed", 1, "")
 	packages := fs.String("packages", "", "")
 	workers := fs.Int("workers", 0, "")
+	only := fs.String("package-district", "", "")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -67,10 +70,17 @@ func (c *cli) cmdGen(args []string) error {
 	var parts []part
 	districts := demo.GenDistricts()
 	for _, d := range districts {
-		parts = append(parts, part{"区-" + d, d, ""})
+		if *only == "" || d == *only {
+			parts = append(parts, part{"区-" + d, d, ""})
+		}
 	}
-	for _, n := range teams[districts[0]] {
-		parts = append(parts, part{"检查员-" + n, "", n})
+	if len(parts) == 0 {
+		return misuse("没有县（市）区「%s」（可用：%s）", *only, strings.Join(districts, "、"))
+	}
+	if *only == "" {
+		for _, n := range teams[districts[0]] {
+			parts = append(parts, part{"检查员-" + n, "", n})
+		}
 	}
 	for _, p := range parts {
 		dbPath := filepath.Join(*packages, p.name+".db")
