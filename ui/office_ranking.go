@@ -25,17 +25,20 @@ import (
 type rankingScreen struct {
 	u *App
 
-	district  *widget.Select
-	typ       *widget.Select
-	street    *widget.Select
-	summary   *widget.Label
-	list      *widget.List
-	rows      []inspection.Standing
-	picks     map[string][]inspection.Pick // by community
-	all       []inspection.Pick
-	seq       int
-	districts []string
-	streets   []string
+	district *widget.Select
+	typ      *widget.Select
+	street   *widget.Select
+	summary  *widget.Label
+	list     *widget.List
+	rows     []inspection.Standing
+	picks    map[string][]inspection.Pick // by community
+	all      []inspection.Pick
+	seq      int
+	// selectFirst selects the first line once the list has loaded (a
+	// screen opened at start).
+	selectFirst bool
+	districts   []string
+	streets     []string
 
 	// The detail of the selected community.
 	selected  int
@@ -220,6 +223,10 @@ func (s *rankingScreen) reload() {
 					s.list.Select(i)
 				}
 			}
+			if s.selectFirst && s.selected < 0 && len(rows) > 0 {
+				s.list.Select(0)
+			}
+			s.selectFirst = false
 		})
 	})
 }
@@ -428,14 +435,14 @@ func (r *standingRowView) set(s inspection.Standing, picks []inspection.Pick) {
 	}
 	r.title.SetText(title)
 	why := ""
-	if len(s.Verdict.Failures) > 0 {
-		why = " · " + s.Verdict.Failures[0]
-	} else {
-		for _, reason := range s.Verdict.Reasons {
-			if strings.Contains(reason, "位于全市") {
-				why = " · " + reason
-			}
-		}
+	v := s.Verdict
+	switch {
+	case len(v.Failures) > 0:
+		why = " · " + v.Failures[0]
+	case v.SatisfactionOK:
+		why = fmt.Sprintf(" · "+lang.L("满意度 %s%%，全市第%d/%d名"), inspection.FormatNumber(*v.SatisfactionValue.Value), v.Satisfaction.Rank, v.Satisfaction.Of)
+	case v.RateOK:
+		why = fmt.Sprintf(" · "+lang.L("投诉率 %s件/百户，全市由低到高第%d/%d名"), inspection.FormatNumber(*v.Rate.Value), v.Complaint.Rank, v.Complaint.Of)
 	}
 	r.detail.SetText(s.Community.District + " " + s.Community.Street + " · " + s.Community.Type + why)
 	r.score.SetText(formatScore(s.Score, s.ScoreDefined))

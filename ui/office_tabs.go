@@ -72,6 +72,7 @@ func (o *officeScreens) show(screen string) {
 	switch screen {
 	case ScreenRanking:
 		content = o.ranking.content
+		o.ranking.selectFirst = true
 	case ScreenDashboard:
 		content = o.dashboard.content
 	case ScreenLiaisons:
