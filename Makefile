@@ -59,7 +59,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: deps deps-test build run test lint bench clean
+.PHONY: deps deps-test build run test lint bench clean test-long fuzz
 
 ## deps: install the Debian packages needed to build the app
 deps:
@@ -97,10 +97,46 @@ test: deps-test
 	$(XVFB_RUN) $(GO) test ./... -count=1 -timeout 20m
 	scripts/smoke_test.sh
 	scripts/typing_test.sh
+	$(MAKE) --no-print-directory bench-smoke
 
 ## bench: benchmarks with ratios to baselines measured in the same run (docs/PERFORMANCE.md)
 bench:
 	scripts/bench.sh
+
+## bench-smoke: every benchmark once on a tiny generated city (scale 0.01), so
+## they cannot rot; run by make test (the figures mean nothing at that size)
+.PHONY: bench-smoke
+bench-smoke:
+	BENCH_SMOKE=1 scripts/bench.sh
+
+## test-long: the crash tests at full length (not in CI, about 15 minutes):
+## CRASH_KILLS SIGKILLs during autosave, IMPORT_KILLS during an import, each
+## followed by integrity_check and audit verify (docs/RELIABILITY.md)
+CRASH_KILLS  ?= 200
+IMPORT_KILLS ?= 50
+test-long:
+	JIAYUAN_CRASH_KILLS=$(CRASH_KILLS) $(GO) test ./store -run '^TestCrashDuringAutosave$$' -count=1 -v -timeout 60m
+	JIAYUAN_IMPORT_KILLS=$(IMPORT_KILLS) $(GO) test ./exchange -run '^TestKillDuringImport$$' -count=1 -v -timeout 60m
+
+## fuzz: each fuzz target for FUZZTIME, one after the other, on FUZZPROCS
+## cores (the short seed-corpus run is part of `make test`). New inputs are
+## minimized for at most FUZZMINIMIZE: the seeds are whole packages and
+## workbooks, and the default (60s each) spends most of the run shrinking.
+FUZZTIME     ?= 10m
+FUZZPROCS    ?= 1
+FUZZMINIMIZE ?= 2s
+FUZZ_TARGETS := ./exchange:FuzzReadPackage ./exchange:FuzzPackageDatabase \
+	./report/xlsx:FuzzReadWorkbook ./report/xlsx:FuzzReadCommunities ./report/xlsx:FuzzReadFigures \
+	./report/xlsx:FuzzReadLiaisons ./report/xlsx:FuzzReadTemplate ./inspection:FuzzParseTemplate
+fuzz:
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$pkg $$name ($(FUZZTIME))"; \
+		GOMAXPROCS=$(FUZZPROCS) $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPROCS) \
+			-fuzzminimizetime $(FUZZMINIMIZE) \
+			|| failed="$$failed $$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz failures:$$failed (inputs under */testdata/fuzz/)"; exit 1; fi
 
 clean:
 	rm -rf bin

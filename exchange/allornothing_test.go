@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -86,6 +87,15 @@ func TestImportKillChild(t *testing.T) {
 	os.Exit(0)
 }
 
+// importKills is how many times TestKillDuringImport kills an import: 12,
+// or JIAYUAN_IMPORT_KILLS (make test-long: 50).
+func importKills() int {
+	if n, err := strconv.Atoi(os.Getenv("JIAYUAN_IMPORT_KILLS")); err == nil && n > 0 {
+		return n
+	}
+	return 12
+}
+
 // TestKillDuringImport SIGKILLs a child process at random moments of an
 // import: afterwards the data file verifies and holds either exactly what
 // it held before or the whole package.
@@ -108,7 +118,8 @@ func TestKillDuringImport(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	outcomes := map[string]int{}
-	for k := 0; k < 12; k++ {
+	kills := importKills()
+	for k := 0; k < kills; k++ {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "jiayuan.db")
 		body, _ := os.ReadFile(orig)
@@ -149,7 +160,7 @@ func TestKillDuringImport(t *testing.T) {
 		}
 		d.db.Close()
 	}
-	t.Logf("import takes %v; 12 kills: %v", took, outcomes)
+	t.Logf("import takes %v; %d kills: %v", took, kills, outcomes)
 	if outcomes["before"] == 0 {
 		t.Error("no kill landed before the commit: the test proves little")
 	}

@@ -86,15 +86,18 @@ func Export(ctx context.Context, db *store.DB, path string, opts ExportOptions) 
 	dbPath := filepath.Join(dir, "package.db")
 	photos := func(fn func(store.Photo) error) error { return db.ExportPhotos(ctx, set.Photos, fn) }
 	if err := buildDB(ctx, dbPath, h, set.Rows, len(set.Photos), photos, opts.Progress); err != nil {
-		return res, fmt.Errorf("无法生成数据包：%w", err)
+		return res, fmt.Errorf("无法生成数据包：%w，未写入任何文件", noSpace(err))
 	}
 	if res.Size, err = writePackageFile(path, dbPath, h, dev.Sign, recipient); err != nil {
-		return res, fmt.Errorf("无法写入数据包 %s：%w", filepath.Base(path), err)
+		return res, fmt.Errorf("无法写入数据包 %s：%w，未留下不完整的文件", filepath.Base(path), noSpace(err))
 	}
 	err = db.RecordExport(ctx, store.ExportRecord{PackageID: h.PackageID, Office: opts.Office, Full: !set.Incremental,
 		AuditSeq: set.AuditSeq, CreatedAt: h.CreatedAt, FileName: filepath.Base(path), Rows: len(set.Rows), Photos: set.Photos})
 	if err != nil {
-		return res, fmt.Errorf("数据包已写入，但无法记录导出：%w", err)
+		// Unrecorded, the package would be sent again next time; removed,
+		// the data file and the folder are both as before the export.
+		os.Remove(path)
+		return res, fmt.Errorf("无法记录导出：%w；数据包 %s 已删除，数据文件未改动，请重试", noSpace(err), filepath.Base(path))
 	}
 	return res, nil
 }

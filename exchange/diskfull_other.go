@@ -1,0 +1,5 @@
+//go:build !unix
+
+package exchange
+
+func isQuota(error) bool { return false }
