@@ -31,8 +31,14 @@ import (
 // Nothing may follow the signature.
 const (
 	// FormatVersion is the package format this program writes and the
-	// newest it reads.
-	FormatVersion = 1
+	// newest it reads. 1: inspection records (communities, templates,
+	// inspections, answers, corrective actions) and photos; 2: also the
+	// liaison list and the offices' picks.
+	FormatVersion = 2
+	// OldestFormat is the oldest format this program still reads (a
+	// district running this version imports packages from inspectors who
+	// have not upgraded yet).
+	OldestFormat = 1
 	// Extension is the file name extension of packages.
 	Extension = ".jypkg"
 
@@ -121,11 +127,12 @@ func readEnvelope(r io.Reader, dbPath string, limit int64) (*envelope, error) {
 	if _, err := io.ReadFull(tee, fixed[:]); err != nil || string(fixed[:8]) != magic {
 		return nil, fmt.Errorf("%w（文件开头不是数据包标识）", ErrNotPackage)
 	}
-	if v := binary.BigEndian.Uint32(fixed[8:]); v != FormatVersion {
-		if v > FormatVersion && v < 1<<16 {
-			return nil, fmt.Errorf("%w：本程序支持的数据包格式版本 %d，该文件为 %d，请升级家园巡检后再导入", ErrNewerFormat, FormatVersion, v)
+	format := binary.BigEndian.Uint32(fixed[8:])
+	if format < OldestFormat || format > FormatVersion {
+		if format > FormatVersion && format < 1<<16 {
+			return nil, fmt.Errorf("%w：本程序支持的数据包格式版本 %d，该文件为 %d，请升级家园巡检后再导入", ErrNewerFormat, FormatVersion, format)
 		}
-		return nil, fmt.Errorf("%w（格式版本 %d 无法识别）", ErrNotPackage, v)
+		return nil, fmt.Errorf("%w（格式版本 %d 无法识别）", ErrNotPackage, format)
 	}
 	hsize := binary.BigEndian.Uint32(fixed[12:])
 	if hsize == 0 || hsize > maxHeader {
@@ -164,7 +171,7 @@ func readEnvelope(r io.Reader, dbPath string, limit int64) (*envelope, error) {
 		return nil, fmt.Errorf("%w（签名之后还有多余的数据）", ErrBadSignature)
 	}
 	env.Signature = trailer[4:]
-	if err := parseHeader(hj, &env.Header); err != nil {
+	if err := parseHeader(hj, int(format), &env.Header); err != nil {
 		return nil, err
 	}
 	key := ed25519.PublicKey(env.Header.SignerKey)
@@ -177,13 +184,13 @@ func readEnvelope(r io.Reader, dbPath string, limit int64) (*envelope, error) {
 	return env, nil
 }
 
-func parseHeader(hj []byte, h *Header) error {
+func parseHeader(hj []byte, format int, h *Header) error {
 	dec := json.NewDecoder(bytes.NewReader(hj))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(h); err != nil {
 		return fmt.Errorf("%w（数据包头无法解析）", ErrBadSignature)
 	}
-	if dec.More() || h.Format != FormatVersion {
+	if dec.More() || h.Format != format {
 		return fmt.Errorf("%w（数据包头不完整）", ErrBadSignature)
 	}
 	return nil

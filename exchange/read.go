@@ -129,7 +129,7 @@ func (c *contents) close() {
 // readContents opens the package's database as hostile input and reads
 // every row through named columns after checking sizes.
 func (o *opened) readContents(ctx context.Context, lim Limits) (*contents, error) {
-	db, err := openPackageDB(ctx, o.env.DBPath)
+	db, err := openPackageDB(ctx, o.env.DBPath, o.env.Header.Format)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (o *opened) readContents(ctx context.Context, lim Limits) (*contents, error
 		c.close()
 		return nil, err
 	}
-	for _, e := range store.Entities {
+	for _, e := range formatEntities(o.env.Header.Format) {
 		rows, err := readTable(ctx, db, e, lim)
 		if err != nil {
 			c.close()
@@ -159,7 +159,7 @@ func (c *contents) readMeta(ctx context.Context, h Header) error {
 	if err != nil {
 		return fmt.Errorf("%w：无法读取 package_meta：%v", ErrHostile, err)
 	}
-	want := map[string]string{"format": fmt.Sprint(FormatVersion), "package_id": h.PackageID, "signer_id": h.SignerID}
+	want := map[string]string{"format": fmt.Sprint(h.Format), "package_id": h.PackageID, "signer_id": h.SignerID}
 	for k, v := range want {
 		if meta[k] != v {
 			return fmt.Errorf("%w：package_meta 中的 %s 与数据包头不符", ErrHostile, k)

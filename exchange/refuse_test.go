@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,7 +231,7 @@ func TestFlippedByteRefused(t *testing.T) {
 func TestNewerFormatRefused(t *testing.T) {
 	office, pkg, key := hostileSetup(t)
 	res := mustRefuse(t, office, resign(t, pkg, key, FormatVersion+1, nil), ErrNewerFormat)
-	if !strings.Contains(res.Message, "本程序支持的数据包格式版本 1，该文件为 2") {
+	if want := fmt.Sprintf("本程序支持的数据包格式版本 %d，该文件为 %d", FormatVersion, FormatVersion+1); !strings.Contains(res.Message, want) {
 		t.Fatalf("message: %s", res.Message)
 	}
 	t.Log(res.Message)

@@ -20,9 +20,22 @@ import (
 // a package whose schema differs in any way (an extra table, column,
 // index, trigger or view) is refused.
 
-func packageDDL() []string {
+// formatEntities are the record tables a package of format version v
+// holds: format 1 had the inspection records; format 2 added the liaison
+// list and the offices' picks. The columns of a table never change within
+// a format; a table's travelling columns are the same in every format
+// that has it (a change of columns needs a new table name or a reader
+// that maps the old columns).
+func formatEntities(v int) []string {
+	if v == 1 {
+		return store.Entities[:5]
+	}
+	return store.Entities
+}
+
+func packageDDL(format int) []string {
 	ddl := []string{`CREATE TABLE package_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`}
-	for _, e := range store.Entities {
+	for _, e := range formatEntities(format) {
 		var cols []string
 		for i, c := range store.TravelColumns(e) {
 			def := c.Name + " " + sqlType(c.Kind)
@@ -56,31 +69,39 @@ type schemaEntry struct {
 	SQL               sql.NullString
 }
 
-var (
-	expectedOnce   sync.Once
-	expectedSchema []schemaEntry
-	expectedErr    error
-)
+// expectedSchema is, per format version, the sqlite_master of a package
+// of that version as this program writes it.
+type expectedSchema struct {
+	once   sync.Once
+	schema []schemaEntry
+	err    error
+}
 
-// expected is the sqlite_master of a package this program writes, read
-// from a scratch database made with packageDDL.
-func expected(ctx context.Context) ([]schemaEntry, error) {
-	expectedOnce.Do(func() {
+var expectedSchemas [FormatVersion + 1]expectedSchema
+
+// expected is the sqlite_master of a package of format v, read from a
+// scratch database made with packageDDL.
+func expected(ctx context.Context, v int) ([]schemaEntry, error) {
+	if v < OldestFormat || v > FormatVersion {
+		return nil, fmt.Errorf("%w（格式版本 %d 无法识别）", ErrNotPackage, v)
+	}
+	e := &expectedSchemas[v]
+	e.once.Do(func() {
 		dir, err := os.MkdirTemp("", "jiayuan-schema-*")
 		if err != nil {
-			expectedErr = err
+			e.err = err
 			return
 		}
 		defer os.RemoveAll(dir)
-		db, err := createPackageDB(ctx, filepath.Join(dir, "schema.db"))
+		db, err := createPackageDBFormat(ctx, filepath.Join(dir, "schema.db"), v)
 		if err != nil {
-			expectedErr = err
+			e.err = err
 			return
 		}
 		defer db.Close()
-		expectedSchema, expectedErr = readSchema(ctx, db)
+		e.schema, e.err = readSchema(ctx, db)
 	})
-	return expectedSchema, expectedErr
+	return e.schema, e.err
 }
 
 func readSchema(ctx context.Context, db *sql.DB) ([]schemaEntry, error) {
@@ -107,14 +128,19 @@ func fileDSN(path string, params ...string) string {
 
 func pragma(p string) string { return "_pragma=" + url.QueryEscape(p) }
 
-// createPackageDB makes a new, empty package database at path.
+// createPackageDB makes a new, empty package database of the current
+// format at path.
 func createPackageDB(ctx context.Context, path string) (*sql.DB, error) {
+	return createPackageDBFormat(ctx, path, FormatVersion)
+}
+
+func createPackageDBFormat(ctx context.Context, path string, format int) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", fileDSN(path, pragma("journal_mode(DELETE)"), pragma("synchronous(OFF)")))
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	for _, stmt := range packageDDL() {
+	for _, stmt := range packageDDL(format) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("无法创建数据包数据库：%w", err)
@@ -125,8 +151,8 @@ func createPackageDB(ctx context.Context, path string) (*sql.DB, error) {
 
 // openPackageDB opens a package's database as untrusted input: read-only,
 // immutable, trusted_schema off; the file header is checked before SQLite
-// sees it, quick_check and the exact schema after.
-func openPackageDB(ctx context.Context, path string) (*sql.DB, error) {
+// sees it, quick_check and the exact schema of its format after.
+func openPackageDB(ctx context.Context, path string, format int) (*sql.DB, error) {
 	if err := checkDBHeader(path); err != nil {
 		return nil, err
 	}
@@ -136,7 +162,7 @@ func openPackageDB(ctx context.Context, path string) (*sql.DB, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	if err := checkDB(ctx, db); err != nil {
+	if err := checkDB(ctx, db, format); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -180,7 +206,7 @@ func checkDBHeader(path string) error {
 	return nil
 }
 
-func checkDB(ctx context.Context, db *sql.DB) error {
+func checkDB(ctx context.Context, db *sql.DB, format int) error {
 	var res string
 	if err := db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&res); err != nil {
 		return fmt.Errorf("%w：内含数据库已损坏：%v", ErrHostile, err)
@@ -192,7 +218,7 @@ func checkDB(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("%w：无法读取内含数据库的结构：%v", ErrHostile, err)
 	}
-	want, err := expected(ctx)
+	want, err := expected(ctx, format)
 	if err != nil {
 		return err
 	}

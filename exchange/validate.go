@@ -74,7 +74,7 @@ func (v *validator) missing(format string, a ...any) error {
 }
 
 var entityLabel = map[string]string{"communities": "小区", "templates": "检查模板", "inspections": "检查记录",
-	"answers": "检查项答案", "corrective_actions": "整改事项"}
+	"answers": "检查项答案", "corrective_actions": "整改事项", "liaisons": "联络员", "picks": "选树推荐"}
 
 func (v *validator) row(r store.Row) error {
 	if err := revision(r); err != nil {
@@ -93,6 +93,10 @@ func (v *validator) row(r store.Row) error {
 		return v.answer(r)
 	case "corrective_actions":
 		return v.action(r)
+	case "liaisons":
+		return liaison(r)
+	case "picks":
+		return v.pick(r)
 	}
 	return fmt.Errorf("未知的数据表")
 }
@@ -383,6 +387,59 @@ func (v *validator) action(r store.Row) error {
 	}
 	_, err := v.inspectionOf(r.Str("inspection_id"))
 	return err
+}
+
+// liaison checks a row of the liaison list: its id is derived from its
+// unit and name (so the same person entered on two devices is one record),
+// which must be given without surrounding blanks.
+func liaison(r store.Row) error {
+	unit, name := r.Str("unit"), r.Str("name")
+	switch {
+	case unit == "" || name == "":
+		return fmt.Errorf("缺少单位或姓名")
+	case unit != strings.TrimSpace(unit) || name != strings.TrimSpace(name):
+		return fmt.Errorf("单位或姓名首尾有空白")
+	case r.ID() != store.LiaisonID(unit, name):
+		return fmt.Errorf("联络员编号与单位、姓名不符")
+	}
+	for _, f := range []string{"district", "department", "title", "mobile", "office_phone", "email"} {
+		if utf8.RuneCountInString(r.Str(f)) > 200 {
+			return fmt.Errorf("%s 过长", f)
+		}
+	}
+	return nil
+}
+
+// pick checks a pick (选树): level and kind, its id derived from them and
+// the community, which must be in the package or here; the times and the
+// length of a typical case's introduction.
+func (v *validator) pick(r store.Row) error {
+	if err := checkUUID("编号", r.ID()); err != nil {
+		return err
+	}
+	level := inspection.PickLevel(r.Str("level"))
+	if !level.Valid() {
+		return fmt.Errorf("推荐级别「%.20s」无法识别", level)
+	}
+	typical, _ := r.Get("typical").(int64)
+	if typical != 0 && typical != 1 {
+		return fmt.Errorf("典型案例标记 %d 不合法", typical)
+	}
+	if r.ID() != store.PickID(level, r.Str("community_id"), typical == 1) {
+		return fmt.Errorf("推荐编号与级别、小区、类别不符")
+	}
+	if utf8.RuneCountInString(r.Str("introduction")) > inspection.MaxIntroduction {
+		return fmt.Errorf("典型案例介绍超过 %d 字", inspection.MaxIntroduction)
+	}
+	if _, err := parseTime(r.Str("picked_at")); err != nil {
+		return fmt.Errorf("推荐时间：%w", err)
+	}
+	if w := r.Get("withdrawn_at"); w != nil {
+		if _, err := parseTime(w.(string)); err != nil {
+			return fmt.Errorf("撤回时间：%w", err)
+		}
+	}
+	return v.hasCommunity(r.Str("community_id"))
 }
 
 // finalizedDigest checks that a finalized inspection in the package comes

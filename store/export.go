@@ -192,6 +192,9 @@ func closeOver(chosen map[string]map[string]bool, all map[string]map[string]Row)
 			grew = add("inspections", a.Str("inspection_id")) || grew
 			grew = add("communities", a.Str("community_id")) || grew
 		}
+		for id := range chosen["picks"] {
+			grew = add("communities", all["picks"][id].Str("community_id")) || grew
+		}
 		for id := range chosen["inspections"] {
 			in := all["inspections"][id]
 			grew = add("communities", in.Str("community_id")) || grew

@@ -263,6 +263,12 @@ func (m *merger) run() error {
 	if err := m.mergeAll(byEntity["corrective_actions"], nil); err != nil {
 		return err
 	}
+	if err := m.mergeAll(byEntity["liaisons"], nil); err != nil {
+		return err
+	}
+	if err := m.mergeAll(byEntity["picks"], nil); err != nil {
+		return err
+	}
 	if err := m.mergePhotos(); err != nil {
 		return err
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // Entities that travel in exchange packages, in the order they are merged
-// (a row's references come before it).
-var Entities = []string{"communities", "templates", "inspections", "answers", "corrective_actions"}
+// (a row's references come before it). Adding one changes the package
+// format (exchange.FormatVersion).
+var Entities = []string{"communities", "templates", "inspections", "answers", "corrective_actions", "liaisons", "picks"}
 
 // ColumnKind is the SQLite storage class of a travelling column.
 type ColumnKind int
@@ -65,6 +66,9 @@ var travelling = map[string][]Column{
 	"answers":     cols(`id inspection_id item_code result value:r? choices text note photos`),
 	"corrective_actions": cols(`id inspection_id community_id item_code problem responsible due_date status
 		recheck_inspection_id recheck_result note`),
+	"liaisons": cols(`id district unit department name title mobile office_phone email note`),
+	"picks": cols(`id level community_id district typical:i introduction picked_by picked_at withdrawn_at?
+		withdrawn_by`),
 }
 
 // TravelColumns are the columns of entity that travel in packages, id
