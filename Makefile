@@ -97,6 +97,7 @@ test: deps-test
 	$(XVFB_RUN) $(GO) test ./... -count=1 -timeout 20m
 	scripts/smoke_test.sh
 	scripts/typing_test.sh
+	scripts/second_instance_test.sh
 	$(MAKE) --no-print-directory bench-smoke
 
 ## bench: benchmarks with ratios to baselines measured in the same run (docs/PERFORMANCE.md)

@@ -38,6 +38,9 @@ const (
 type Options struct {
 	// DB is the open data file. Required.
 	DB *store.DB
+	// Lock is the data file's write lock (store.LockFile) held by main,
+	// handed to store.Restore when a backup is restored from 设置.
+	Lock *store.Lock
 	// Prepare, if set, runs once in the background before the lists load
 	// (installing the default template, filling demo data); the window
 	// shows its progress.

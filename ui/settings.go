@@ -128,7 +128,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 	hint.Importance = widget.MediumImportance
 	aboutCard := widget.NewCard(lang.L("关于"), "", s.about)
 	left := container.NewVBox(me, s.saved)
-	right := container.NewVBox(data, hint, aboutCard)
+	right := container.NewVBox(data, hint, u.backupCard(), aboutCard)
 	s.content = container.NewVScroll(container.NewGridWithColumns(2, left, right))
 	return s
 }

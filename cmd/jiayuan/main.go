@@ -45,13 +45,24 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// One app per data file: a second window on the same file says so and
+	// does not open it (store.LockFile; jiayuanctl's reading commands still work).
+	lock, err := store.LockFile(path)
+	if err != nil {
+		log.Print(err)
+		ui.ShowStartError(a, err)
+		return
+	}
+	defer lock.Close()
 	clock := demo.NewClock() // the wall clock, except while demo data is written
 	db, err := store.Open(context.Background(), path, store.Options{Now: clock.Now, Actor: ui.Actor(a)})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
-	opts.DB = db
+	opts.DB, opts.Lock = db, lock
 	opts.Prepare = func(ctx context.Context) error { return prepare(ctx, db, clock, *demoSize) }
-	ui.New(a, opts).ShowAndRun()
+	w := ui.New(a, opts)
+	w.CheckAtStart() // audit verification, then the day's backup, in the background
+	w.ShowAndRun()
 }
