@@ -14,6 +14,7 @@ start_xvfb
 db=$work/shared.db
 first=$work/first.log second=$work/second.log
 
+"$ctl" demo --db "$db" --communities 8 >/dev/null # small: the app need not write the demo city
 start_app "$first" --db "$db"
 audit_before=$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM audit_log")
 
@@ -38,6 +39,7 @@ wait "$second_pid" 2>/dev/null || true
 kill -0 "$app_pid" 2>/dev/null || { echo "second-instance: the first app died" >&2; fail=1; }
 audit_after=$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM audit_log")
 [ "$audit_before" = "$audit_after" ] || { echo "second-instance: the data file changed ($audit_before → $audit_after audit entries)" >&2; fail=1; }
+first_pid=$app_pid
 stop_app
 
 # The lock went with the first app: the file opens again.
@@ -48,4 +50,4 @@ if [ "$fail" -ne 0 ]; then
 	echo "--- second app ---" >&2; cat "$second" >&2
 	exit 1
 fi
-echo "second-instance: PASS — the second window said the file is open in process and left it alone; jiayuanctl verify and list worked meanwhile; the file opened again after the first app quit"
+echo "second-instance: PASS — the second window said the file is open in process $first_pid and left it alone; jiayuanctl verify and list worked meanwhile; the file opened again after the first app quit"
