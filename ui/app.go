@@ -21,9 +21,6 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
 
-// Version is the program's version, shown in 设置 → 关于.
-const Version = "0.1.0"
-
 // Screens that Options.Screen can open at start.
 const (
 	ScreenCommunities = "communities"
@@ -32,6 +29,7 @@ const (
 	ScreenFinalize    = "finalize"
 	ScreenActions     = "actions"
 	ScreenSettings    = "settings"
+	ScreenWelcome     = "welcome" // the first-run dialog, even with a name set
 )
 
 // Options configures the main window.
@@ -41,6 +39,9 @@ type Options struct {
 	// Lock is the data file's write lock (store.LockFile) held by main,
 	// handed to store.Restore when a backup is restored from 设置.
 	Lock *store.Lock
+	// Version is the program's version (from git, stamped by make dist),
+	// shown in 设置 → 关于.
+	Version string
 	// Prepare, if set, runs once in the background before the lists load
 	// (installing the default template, filling demo data); the window
 	// shows its progress.
@@ -89,6 +90,7 @@ type App struct {
 	settings    *settingsScreen
 	office      *officeScreens // 评选, 统计, 联络员 (区局 and 市局)
 	exchange    *exchangeTab
+	welcome     *welcomeDialog // the first-run dialog while shown
 
 	// async runs background work (reads); writes go through queue, one
 	// at a time in order. Tests replace both to run inline.
@@ -115,6 +117,10 @@ func New(a fyne.App, opts Options) *App {
 	u.async = func(f func()) { go f() }
 	u.build()
 	u.start()
+	// First start: ask who the user is, unless a script opens a screen.
+	if (u.prefs.Name() == "" && opts.Screen == "") || opts.Screen == ScreenWelcome {
+		u.showWelcome()
+	}
 	return u
 }
 

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +19,7 @@ const (
 	prefDistrict       = "user.district"           // the district I work in (the list's default filter)
 	prefRole           = "user.role"               // RoleInspector, RoleDistrict or RoleCity
 	prefLastInspectors = "inspect.last_inspectors" // the names asked at 开始检查, joined with 、
+	prefDataPath       = "data.path"               // the data file, once moved (设置 → 移动数据文件…)
 )
 
 // UI languages. Chinese is the default whatever the system locale says.
@@ -102,20 +101,3 @@ func SetupLanguage(a fyne.App) error {
 // Actor is the name recorded on changes: the name given in 设置, or "" to
 // let the store use the system user.
 func Actor(a fyne.App) string { return prefs{a.Preferences()}.Name() }
-
-// DatabasePath returns flagValue if set, otherwise jiayuan.db in
-// os.UserConfigDir()/jiayuan, creating that folder.
-func DatabasePath(flagValue string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find user config folder (use --db): %w", err)
-	}
-	dir = filepath.Join(dir, "jiayuan")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create data folder: %w", err)
-	}
-	return filepath.Join(dir, "jiayuan.db"), nil
-}

@@ -31,6 +31,7 @@ type settingsScreen struct {
 	langNote   *widget.Label
 	dataFile   *widget.Label
 	openFolder *widget.Button
+	moveData   *widget.Button
 	deviceID   *widget.Label
 	fingerprnt *widget.Label
 	about      *widget.Label
@@ -75,6 +76,9 @@ func newSettingsScreen(u *App) *settingsScreen {
 	}
 	s.role.OnChanged = func(string) {
 		p.SetRole(roleValues[max(0, s.role.SelectedIndex())])
+		if u.office != nil {
+			u.office.applyRole()
+		}
 		s.markSaved()
 	}
 	s.language = widget.NewSelect([]string{"中文", "English"}, nil)
@@ -101,6 +105,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 			u.showError(err)
 		}
 	})
+	s.moveData = widget.NewButtonWithIcon(lang.L("移动数据文件…"), theme.FolderNewIcon(), u.moveDataFile)
 	dev := u.db.Device()
 	s.deviceID = widget.NewLabel(dev.ID)
 	s.deviceID.Selectable = true
@@ -109,7 +114,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 	s.fingerprnt.Selectable = true
 	s.fingerprnt.TextStyle.Monospace = true
 
-	s.about = widget.NewLabel(aboutText())
+	s.about = widget.NewLabel(aboutText(u.opts.Version))
 	s.about.Wrapping = fyne.TextWrapWord
 
 	me := widget.NewCard(lang.L("我的信息"), lang.L("姓名记录在每一处修改上，随数据包一起交给区局、市局。"), widget.NewForm(
@@ -120,7 +125,7 @@ func newSettingsScreen(u *App) *settingsScreen {
 		widget.NewFormItem(lang.L("语言"), container.NewVBox(s.language, s.langNote)),
 	))
 	data := widget.NewCard(lang.L("数据与设备"), "", widget.NewForm(
-		widget.NewFormItem(lang.L("数据文件"), container.NewVBox(s.dataFile, container.NewHBox(s.openFolder))),
+		widget.NewFormItem(lang.L("数据文件"), container.NewVBox(s.dataFile, container.NewHBox(s.openFolder, s.moveData))),
 		widget.NewFormItem(lang.L("设备编号"), s.deviceID),
 		widget.NewFormItem(lang.L("设备密钥指纹"), s.fingerprnt),
 	))
@@ -131,6 +136,23 @@ func newSettingsScreen(u *App) *settingsScreen {
 	right := container.NewVBox(data, hint, u.backupCard(), aboutCard)
 	s.content = container.NewVScroll(container.NewGridWithColumns(2, left, right))
 	return s
+}
+
+// reloadFromPrefs shows the preferences again after the first-run dialog
+// set them.
+func (s *settingsScreen) reloadFromPrefs() {
+	p := s.u.prefs
+	// Read first: setting a field saves all three from the fields.
+	name, unit, district, role := p.Name(), p.Unit(), p.District(), p.Role()
+	s.name.SetText(name)
+	s.unit.SetText(unit)
+	s.district.SetText(district)
+	for i, r := range roleValues {
+		if r == role && s.role.SelectedIndex() != i {
+			s.role.SetSelectedIndex(i)
+		}
+	}
+	s.typing.stop()
 }
 
 func (s *settingsScreen) saveText() {
@@ -150,7 +172,10 @@ func (s *settingsScreen) markSaved() {
 
 // aboutText names the program, its versions and the licences of what it
 // bundles.
-func aboutText() string {
+func aboutText(version string) string {
+	if version == "" {
+		version = "dev"
+	}
 	fyneVersion, sqliteVersion := "", ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -163,7 +188,7 @@ func aboutText() string {
 		}
 	}
 	lines := []string{
-		fmt.Sprintf(lang.L("家园巡检 %s（数据结构版本 %d）"), Version, store.SchemaVersion()),
+		fmt.Sprintf(lang.L("家园巡检 %s（数据结构版本 %d）"), version, store.SchemaVersion()),
 		fmt.Sprintf("Go %s · Fyne %s · modernc.org/sqlite %s", strings.TrimPrefix(runtime.Version(), "go"), fyneVersion, sqliteVersion),
 		lang.L("「加强物业管理 共建美好家园」活动检查工具，离线使用，数据以文件交换。"),
 		"",

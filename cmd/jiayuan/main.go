@@ -18,9 +18,13 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/ui"
 )
 
+// version is stamped by make dist (-ldflags "-X main.version=…", from git);
+// shown in 设置 → 关于.
+var version = "dev"
+
 func main() {
-	dbFlag := flag.String("db", "", "SQLite database `file` (default: jiayuan/jiayuan.db in the user config folder)")
-	var opts ui.Options
+	dbFlag := flag.String("db", "", "SQLite database `file` (default: the one chosen in 设置, else jiayuan.db in the user data folder)")
+	opts := ui.Options{Version: version}
 	flag.StringVar(&opts.Screen, "screen", "", "open this screen at start: communities, community, inspect, finalize, actions, settings, export, import, conflicts, devices, history")
 	flag.StringVar(&opts.InspectionID, "inspection", "", "inspection `id` for --screen=inspect or finalize")
 	flag.StringVar(&opts.CommunityID, "community", "", "community `id` for --screen=community")
@@ -41,7 +45,7 @@ func main() {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.NewTheme())
 
-	path, err := ui.DatabasePath(*dbFlag)
+	path, err := ui.DatabasePath(a, *dbFlag)
 	if err != nil {
 		log.Fatal(err)
 	}

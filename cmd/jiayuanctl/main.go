@@ -8,9 +8,13 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 )
+
+// version is stamped by make dist (-ldflags "-X main.version=…", from git).
+var version = "dev"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -19,5 +23,9 @@ func main() {
 // run executes one command line and returns the exit status. Tests call it
 // directly.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "version" || args[0] == "--version") {
+		fmt.Fprintf(stdout, "jiayuanctl %s\n", version)
+		return 0
+	}
 	return newCLI(stdout, stderr).run(args)
 }
