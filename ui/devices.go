@@ -81,7 +81,7 @@ func newDevicesScreen(u *App) *devicesScreen {
 	s.count = widget.NewLabel("")
 	s.listBox = container.NewVBox()
 
-	own := widget.NewCard(lang.L("本机"), dev.Name+" · "+dev.ID, widget.NewForm(
+	own := widget.NewCard(lang.L("本机设备"), dev.Name+" · "+dev.ID, widget.NewForm(
 		widget.NewFormItem(lang.L("设备密钥指纹"), container.NewBorder(nil, nil, nil,
 			copyButton(u, func() string { return s.ownFingerprint.Text }), s.ownFingerprint)),
 		widget.NewFormItem(lang.L("设备公钥"), container.NewBorder(nil, nil, nil,
@@ -91,15 +91,17 @@ func newDevicesScreen(u *App) *devicesScreen {
 			container.NewHBox(s.makeRecipient, s.copyRecipient), s.recipient)),
 		widget.NewFormItem("", caption(lang.L("检查员导出时用它加密，只有本单位能打开。仅区局、市局需要。"))),
 	))
-	enrol := widget.NewCard(lang.L("登记设备"), lang.L("只登记您核对过指纹的设备：登记后它签名的数据包会直接导入。"), widget.NewForm(
+	enrol := widget.NewCard(lang.L("登记设备"), "", widget.NewForm(
+		widget.NewFormItem("", caption(lang.L("只登记您核对过指纹的设备：登记后它签名的数据包会直接导入。"))),
 		widget.NewFormItem(lang.L("名称"), s.enrolName),
 		widget.NewFormItem(lang.L("设备公钥"), s.enrolKey),
 		widget.NewFormItem("", s.enrolPrint),
 		widget.NewFormItem("", container.NewHBox(s.enrol, s.fromPackage)),
 	))
 	list := widget.NewCard(lang.L("已登记的设备"), "", container.NewVBox(s.count, s.listBox))
-	s.content = container.NewVScroll(container.NewPadded(container.NewGridWithColumns(2,
-		container.NewVBox(own, enrol), list)))
+	split := container.NewHSplit(container.NewVBox(own, enrol), list)
+	split.Offset = 0.55
+	s.content = container.NewVScroll(container.NewPadded(split))
 	return s
 }
 

@@ -110,10 +110,15 @@ func newExportScreen(u *App) *exportScreen {
 		widget.NewFormItem(lang.L("内容"), s.contents),
 		widget.NewFormItem(lang.L("加密"), container.NewVBox(s.encrypt, s.recipient, s.recipientNote)),
 	)
-	what := widget.NewCard(lang.L("导出数据包"), lang.L("把本机的记录写成一个数据包文件（.jypkg），用 U 盘或电子邮件交给收件单位。"), form)
+	what := widget.NewCard(lang.L("导出数据包"), "", container.NewVBox(
+		caption(lang.L("把本机的记录写成一个数据包文件（.jypkg），用 U 盘或电子邮件交给收件单位。")), form))
 	contains := widget.NewCard(lang.L("数据包将包含"), "", container.NewVBox(s.summary,
 		container.NewHBox(s.exportBtn), s.progress.box, s.result, container.NewHBox(s.openFolder)))
-	s.content = container.NewVScroll(container.NewPadded(container.NewGridWithColumns(2, what, contains)))
+	// A split, not a grid: two equal columns would double the wider one's
+	// width and push the window off a small screen in English.
+	split := container.NewHSplit(what, contains)
+	split.Offset = 0.55
+	s.content = container.NewVScroll(container.NewPadded(split))
 	return s
 }
 
