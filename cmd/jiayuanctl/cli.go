@@ -114,7 +114,11 @@ func (c *cli) run(args []string) int {
 		c.usage(c.stderr)
 		return exitMisuse
 	}
-	err := cmd.run(c, args[1:])
+	lock, err := lockForWriting(name, args[1:]) // cmd/jiayuanctl/lock.go
+	if err == nil {
+		defer lock.Close()
+		err = cmd.run(c, args[1:])
+	}
 	var ue usageError
 	var fe failed
 	switch {

@@ -63,3 +63,35 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatalf("a missing number: exit %d", code)
 	}
 }
+
+// TestWritingCommandsWaitForTheApp: while the app holds the data file,
+// commands that change it are refused with the Chinese message and change
+// nothing; reading ones run.
+func TestWritingCommandsRefusedWhileTheAppRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "巡检.db")
+	mustCtl(t, "demo", "--db", db, "--seed", "2", "--communities", "4")
+	lock, err := store.LockFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	for _, args := range [][]string{
+		{"trust", "--db", db, "--key", "AAAA"},
+		{"export", "--db=" + db, "--out", filepath.Join(t.TempDir(), "p.jypkg"), "--since-last", "市局"},
+		{"exchange-key", "--db", db},
+	} {
+		_, errOut, code := ctl(t, args...)
+		if code != exitFailure || !strings.Contains(errOut, "已在另一个窗口或程序中打开") {
+			t.Errorf("%v while the app runs: exit %d %s", args, code, errOut)
+		}
+	}
+	for _, args := range [][]string{
+		{"trust", "--db", db, "--list"},
+		{"export", "--db", db, "--out", filepath.Join(t.TempDir(), "p.jypkg")},
+		{"list", "inspections", "--db", db},
+		{"verify", "--db", db},
+		{"backup", "--db", db},
+	} {
+		mustCtl(t, args...)
+	}
+}
