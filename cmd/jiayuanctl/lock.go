@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/jiayuan-inspect/jiayuan/store"
@@ -53,14 +52,15 @@ func dbArg(args []string) string {
 }
 
 // lockForWriting takes the write lock of the command's data file when the
-// command writes and the file's folder exists (init and demo may create
-// both; store.Open makes the folder). The caller closes the lock.
+// command writes and the file exists (no app can have a file open that
+// init or demo is about to create; a mistyped --db leaves no lock file).
+// The caller closes the lock.
 func lockForWriting(name string, args []string) (*store.Lock, error) {
 	path := dbArg(args)
 	if path == "" || !writes(name, args) {
 		return nil, nil
 	}
-	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
 		return nil, nil
 	}
 	return store.LockFile(path)
