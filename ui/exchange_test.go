@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/jiayuan-inspect/jiayuan/exchange"
@@ -378,5 +380,25 @@ func TestExportEncryptedToOffice(t *testing.T) {
 	ex.office.SetText("鼓楼区住建局")
 	if ex.recipient.Text != recipient || !ex.encrypt.Checked {
 		t.Errorf("the remembered key was not filled in: %q", ex.recipient.Text)
+	}
+}
+
+// TestDroppedPackagesAreQueued: package files dropped on the window, from
+// whatever tab, are queued in 导入数据包; other files are not.
+func TestDroppedPackagesAreQueued(t *testing.T) {
+	db, _ := openTestDB(t)
+	u := newTestUI(t, db)
+	u.tabs.SelectIndex(0)
+	dir := t.TempDir()
+	u.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(filepath.Join(dir, "a.jypkg")),
+		storage.NewFileURI(filepath.Join(dir, "b.JYPKG")), storage.NewFileURI(filepath.Join(dir, "photo.jpg"))})
+	if u.tabs.Selected().Content != u.exchange.content || u.exchange.tabs.Selected().Content != u.exchange.imports.content {
+		t.Error("dropping packages did not show 导入数据包")
+	}
+	if q := u.exchange.imports.queued; len(q) != 2 {
+		t.Errorf("queued %v, want the two packages", q)
+	}
+	if !strings.Contains(u.exchange.imports.start.Text, "2") {
+		t.Errorf("start button = %q", u.exchange.imports.start.Text)
 	}
 }
