@@ -44,7 +44,8 @@ func (u *App) checkDataFile(ctx context.Context) {
 		return
 	}
 	if !rep.OK() {
-		fyne.Do(func() { u.showVerifyWarning(rep) })
+		name := u.recordName(ctx, rep.Problems[0])
+		fyne.Do(func() { u.showVerifyWarning(rep, name) })
 		return
 	}
 	done := make(chan error, 1)
@@ -63,17 +64,33 @@ var entityNames = map[string]string{
 	"corrective_actions": "整改事项", "liaisons": "联络员", "audit_log": "审计日志", "photos": "照片", "database": "数据库",
 }
 
+// recordName names a problem's record for a person: the community's name,
+// or the community an inspection is of ("" when it cannot be read).
+func (u *App) recordName(ctx context.Context, p store.Problem) string {
+	switch p.Entity {
+	case "communities":
+		if c, err := u.db.Community(ctx, p.EntityID); err == nil {
+			return "「" + c.Name + "」（" + c.District + "）"
+		}
+	case "inspections":
+		if r, err := u.db.Inspection(ctx, p.EntityID); err == nil {
+			return fmt.Sprintf(lang.L("「%s」%s 的检查记录"), r.Community.Name, r.Inspection.StartedAt.Format("2006-01-02"))
+		}
+	}
+	return ""
+}
+
 // verifyWarningText says what verification found: how many problems, the
-// first one with its record, and what to do.
-func verifyWarningText(rep store.VerifyReport, path string) string {
+// first one with its record (named when name is given), and what to do.
+func verifyWarningText(rep store.VerifyReport, path, name string) string {
 	p := rep.Problems[0]
 	what := entityNames[p.Entity]
 	if what == "" {
 		what = p.Entity
 	}
-	first := what
+	first := what + name
 	if p.EntityID != "" {
-		first += " " + p.EntityID
+		first += fmt.Sprintf(lang.L("（编号 %s）"), p.EntityID)
 	}
 	first += "：" + p.Message
 	lines := []string{
@@ -88,8 +105,8 @@ func verifyWarningText(rep store.VerifyReport, path string) string {
 	return strings.Join(lines, "\n")
 }
 
-func (u *App) showVerifyWarning(rep store.VerifyReport) {
-	msg := widget.NewLabel(verifyWarningText(rep, u.db.Path()))
+func (u *App) showVerifyWarning(rep store.VerifyReport, name string) {
+	msg := widget.NewLabel(verifyWarningText(rep, u.db.Path(), name))
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Selectable = true
 	icon := widget.NewIcon(theme.WarningIcon())

@@ -69,7 +69,7 @@ func TestStartCheckWarnsAndNamesTheRecord(t *testing.T) {
 	raw.Close()
 	u.checkDataFile(ctx)
 	txt := overlayText(u)
-	for _, want := range []string{"数据文件校验发现 1 处问题", "小区 " + cs[0].ID, "记录内容与审计日志不符", "jiayuanctl verify"} {
+	for _, want := range []string{"数据文件校验发现 1 处问题", "小区「" + cs[0].Name + "」（" + cs[0].District + "）（编号 " + cs[0].ID + "）", "记录内容与审计日志不符", "jiayuanctl verify"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("warning lacks %q:\n%s", want, txt)
 		}
