@@ -68,7 +68,7 @@ type Assignment struct {
 	ID              string           `json:"id"` // UUIDv7
 	CommunityID     string           `json:"community_id"`
 	Inspector       string           `json:"inspector"`
-	DueDate         time.Time        `json:"due_date"` // a date; overdue from the day after
+	DueDate         time.Time        `json:"due_date"`         // a date; overdue from the day after
 	TemplateID      string           `json:"template_id"`      // "" for any template
 	TemplateVersion int              `json:"template_version"` // 0 with no template
 	Note            string           `json:"note"`
