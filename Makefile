@@ -139,5 +139,16 @@ fuzz:
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz failures:$$failed (inputs under */testdata/fuzz/)"; exit 1; fi
 
+## dist: installable files in dist/ (scripts/dist.sh; not part of make test):
+## the Linux tarball made by `fyne package` (binary, .desktop entry, icon,
+## Makefile for `sudo make install`), the Windows .exe cross-compiled with
+## mingw-w64 (GUI subsystem, icon and version resource), jiayuanctl for both;
+## versions from git (docs/DIST.md). Installs its own Debian packages.
+DIST_PKGS := $(BUILD_PKGS) gcc-mingw-w64-x86-64 xz-utils git
+.PHONY: dist
+dist:
+	$(call apt_install,$(DIST_PKGS))
+	scripts/dist.sh
+
 clean:
 	rm -rf bin
