@@ -258,7 +258,7 @@ func TestFormat1PackageStillRead(t *testing.T) {
 func TestFormat1LabelWithNewTablesRefused(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db2, err := createPackageDB(ctx, filepath.Join(dir, "v2.db"))
+	db2, err := createPackageDBFormat(ctx, filepath.Join(dir, "v2.db"), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

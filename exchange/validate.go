@@ -74,7 +74,8 @@ func (v *validator) missing(format string, a ...any) error {
 }
 
 var entityLabel = map[string]string{"communities": "小区", "templates": "检查模板", "inspections": "检查记录",
-	"answers": "检查项答案", "corrective_actions": "整改事项", "liaisons": "联络员", "picks": "选树推荐"}
+	"answers": "检查项答案", "corrective_actions": "整改事项", "liaisons": "联络员", "picks": "选树推荐",
+	"assignments": "检查任务"}
 
 func (v *validator) row(r store.Row) error {
 	if err := revision(r); err != nil {
@@ -97,6 +98,8 @@ func (v *validator) row(r store.Row) error {
 		return liaison(r)
 	case "picks":
 		return v.pick(r)
+	case "assignments":
+		return v.assignment(r)
 	}
 	return fmt.Errorf("未知的数据表")
 }
@@ -440,6 +443,48 @@ func (v *validator) pick(r store.Row) error {
 		}
 	}
 	return v.hasCommunity(r.Str("community_id"))
+}
+
+// assignment checks a 检查任务: a UUID id, the stored status, what a
+// person may type (inspection.Assignment.Validate), the dates and the
+// community.
+func (v *validator) assignment(r store.Row) error {
+	if err := checkUUID("编号", r.ID()); err != nil {
+		return err
+	}
+	due, err := time.Parse("2006-01-02", r.Str("due_date"))
+	if err != nil {
+		return fmt.Errorf("完成期限「%.20s」无法识别", r.Str("due_date"))
+	}
+	tv, _ := r.Get("template_version").(int64)
+	if tv < 0 || tv > 1<<31 {
+		return fmt.Errorf("模板版本 %d 不合法", tv)
+	}
+	a := inspection.Assignment{CommunityID: r.Str("community_id"), Inspector: r.Str("inspector"), DueDate: due,
+		TemplateID: r.Str("template_id"), TemplateVersion: int(tv), Note: r.Str("note"),
+		Status: inspection.AssignmentStatus(r.Str("status"))}
+	if !a.Status.Valid() {
+		return fmt.Errorf("任务状态「%.20s」无法识别", a.Status)
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(r.Str("assigned_by")) > 100 || utf8.RuneCountInString(r.Str("cancelled_by")) > 100 {
+		return fmt.Errorf("分派人或取消人姓名过长")
+	}
+	if _, err := parseTime(r.Str("assigned_at")); err != nil {
+		return fmt.Errorf("分派时间：%w", err)
+	}
+	c := r.Get("cancelled_at")
+	if c != nil {
+		if _, err := parseTime(c.(string)); err != nil {
+			return fmt.Errorf("取消时间：%w", err)
+		}
+	}
+	if (c != nil) != (a.Status == inspection.AssignmentCancelled) {
+		return fmt.Errorf("取消时间与任务状态不符")
+	}
+	return v.hasCommunity(a.CommunityID)
 }
 
 // finalizedDigest checks that a finalized inspection in the package comes

@@ -14,7 +14,7 @@ import (
 
 // auditedTables are the tables whose rows the audit log follows; each has
 // a text primary key named id.
-var auditedTables = []string{"communities", "templates", "inspections", "answers", "corrective_actions", "liaisons", "picks"}
+var auditedTables = []string{"communities", "templates", "inspections", "answers", "corrective_actions", "liaisons", "picks", "assignments"}
 
 // snapshot renders one row as canonical JSON (columns in table order), or
 // "" when the row does not exist. The audit log stores it; Verify renders

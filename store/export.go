@@ -21,7 +21,8 @@ type ExportContent string
 const (
 	// ContentAll: every record (inspector → district, district → city).
 	ContentAll ExportContent = "all"
-	// ContentReference: communities and templates only (office → inspector).
+	// ContentReference: communities, templates and assignments (office →
+	// inspector).
 	ContentReference ExportContent = "reference"
 )
 
@@ -81,7 +82,7 @@ func (db *DB) ExportRows(ctx context.Context, opts ExportOptions) (ExportSet, er
 	}
 	entities := Entities
 	if opts.Content == ContentReference {
-		entities = []string{"communities", "templates"}
+		entities = []string{"communities", "templates", "assignments"}
 	}
 	all := map[string]map[string]Row{}
 	for _, e := range entities {
@@ -194,6 +195,9 @@ func closeOver(chosen map[string]map[string]bool, all map[string]map[string]Row)
 		}
 		for id := range chosen["picks"] {
 			grew = add("communities", all["picks"][id].Str("community_id")) || grew
+		}
+		for id := range chosen["assignments"] {
+			grew = add("communities", all["assignments"][id].Str("community_id")) || grew
 		}
 		for id := range chosen["inspections"] {
 			in := all["inspections"][id]

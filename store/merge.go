@@ -269,6 +269,9 @@ func (m *merger) run() error {
 	if err := m.mergeAll(byEntity["picks"], nil); err != nil {
 		return err
 	}
+	if err := m.mergeAll(byEntity["assignments"], nil); err != nil {
+		return err
+	}
 	if err := m.mergePhotos(); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // Entities that travel in exchange packages, in the order they are merged
 // (a row's references come before it). Adding one changes the package
 // format (exchange.FormatVersion).
-var Entities = []string{"communities", "templates", "inspections", "answers", "corrective_actions", "liaisons", "picks"}
+var Entities = []string{"communities", "templates", "inspections", "answers", "corrective_actions", "liaisons", "picks", "assignments"}
 
 // ColumnKind is the SQLite storage class of a travelling column.
 type ColumnKind int
@@ -69,6 +69,8 @@ var travelling = map[string][]Column{
 	"liaisons": cols(`id district unit department name title mobile office_phone email note`),
 	"picks": cols(`id level community_id district typical:i introduction picked_by picked_at withdrawn_at?
 		withdrawn_by`),
+	"assignments": cols(`id community_id inspector due_date template_id template_version:i note status assigned_by
+		assigned_at cancelled_at? cancelled_by`),
 }
 
 // TravelColumns are the columns of entity that travel in packages, id
