@@ -311,7 +311,7 @@ func (u *App) openStartScreen() {
 		u.tabs.SelectIndex(2)
 	case ScreenSettings:
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
-	case ScreenRanking, ScreenDashboard, ScreenLiaisons:
+	case ScreenRanking, ScreenDashboard, ScreenLiaisons, ScreenAssignments:
 		u.office.show(u.opts.Screen)
 	case ScreenExport, ScreenImport, ScreenConflicts, ScreenDevices, ScreenHistory:
 		u.selectExchange()

@@ -33,7 +33,8 @@ type communitiesScreen struct {
 	districts []string // options of district after 全部区
 	streets   []string
 	rows      []store.CommunityRow
-	seq       int // generation of the newest query; older answers are dropped
+	tasks     map[string]store.AssignmentView // my open assignments by community (我的任务)
+	seq       int                             // generation of the newest query; older answers are dropped
 	built     bool
 	form      *communityForm // the last add form opened
 	typing    debouncer
@@ -60,6 +61,7 @@ func newCommunitiesScreen(u *App) *communitiesScreen {
 	for _, st := range store.CommunityStatuses {
 		statuses = append(statuses, statusLabel(st))
 	}
+	statuses = append(statuses, lang.L("我的任务"))
 	s.status = widget.NewSelect(statuses, nil)
 	s.status.SetSelectedIndex(0)
 	s.status.OnChanged = func(string) { s.reload() }
@@ -75,6 +77,7 @@ func newCommunitiesScreen(u *App) *communitiesScreen {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(s.rows) {
 				o.(*communityRowView).set(s.rows[id])
+				o.(*communityRowView).setTask(s.tasks, s.u.now())
 			}
 		},
 	)
@@ -110,7 +113,7 @@ func (s *communitiesScreen) filter() store.CommunityRowFilter {
 	if i := s.street.SelectedIndex(); i > 0 && i-1 < len(s.streets) {
 		f.Street = s.streets[i-1]
 	}
-	if i := s.status.SelectedIndex(); i > 0 {
+	if i := s.status.SelectedIndex(); i > 0 && i-1 < len(store.CommunityStatuses) {
 		f.Status = store.CommunityStatuses[i-1]
 	}
 	return f
@@ -124,11 +127,18 @@ func (s *communitiesScreen) reloadThen(then func()) {
 		return
 	}
 	s.seq++
-	seq, f := s.seq, s.filter()
+	seq, f, mine := s.seq, s.filter(), s.status.SelectedIndex()
 	s.loading.Show()
 	s.loading.Start()
 	s.u.async(func() {
 		rows, err := s.u.db.ListCommunityRows(s.u.ctx, f)
+		tasks, terr := s.myTasks()
+		if err == nil {
+			err = terr
+		}
+		if err == nil && s.onlyMine(mine) {
+			rows = tasksFirst(rows, tasks)
+		}
 		fyne.Do(func() {
 			if seq != s.seq {
 				return // a newer query is on its way
@@ -139,7 +149,7 @@ func (s *communitiesScreen) reloadThen(then func()) {
 				s.u.showError(err)
 				return
 			}
-			s.rows = rows
+			s.rows, s.tasks = rows, tasks
 			s.count.SetText(fmt.Sprintf(lang.L("共 %d 个小区"), len(rows)))
 			s.list.Refresh()
 			s.list.ScrollToTop()
@@ -201,12 +211,16 @@ func (s *communitiesScreen) showAdd() {
 type communityRowView struct {
 	widget.BaseWidget
 	name, where, status, score *widget.Label
+	task                       *widget.Label // my assignment's due date (我的任务)
+	id                         string
 }
 
 func newCommunityRowView() *communityRowView {
 	r := &communityRowView{
 		name: widget.NewLabel(""), where: widget.NewLabel(""), status: widget.NewLabel(""), score: widget.NewLabel(""),
+		task: widget.NewLabel(""),
 	}
+	r.task.Alignment = fyne.TextAlignTrailing
 	r.name.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.where.Truncation = fyne.TextTruncateEllipsis
@@ -217,6 +231,7 @@ func newCommunityRowView() *communityRowView {
 }
 
 func (r *communityRowView) set(c store.CommunityRow) {
+	r.id = c.ID
 	r.name.SetText(c.Name)
 	r.where.SetText(c.District + " " + c.Street + " · " + c.Address)
 	r.status.Importance = statusImportance(c.Status)
@@ -238,7 +253,7 @@ func (r *communityRowView) set(c store.CommunityRow) {
 }
 
 func (r *communityRowView) CreateRenderer() fyne.WidgetRenderer {
-	right := container.NewHBox(
+	right := container.NewHBox(r.task,
 		container.NewGridWrap(fyne.NewSize(150, r.status.MinSize().Height), r.status),
 		container.NewGridWrap(fyne.NewSize(130, r.score.MinSize().Height), r.score),
 	)

@@ -25,6 +25,10 @@ type communityScreen struct {
 	c  inspection.Community
 
 	back, edit, start *widget.Button
+	assign            *widget.Button  // 分派检查 (区局 and 市局)
+	tasks             *fyne.Container // the community's assignments (检查任务)
+	assignments       []store.AssignmentView
+	assignDialog      *assignDialog
 	title             *widget.Label
 	facts             *widget.Form
 	factValues        map[string]*widget.Label
@@ -51,6 +55,13 @@ func newCommunityScreen(u *App, id string) *communityScreen {
 	})
 	s.start = widget.NewButtonWithIcon(lang.L("开始检查"), theme.MediaPlayIcon(), s.showStart)
 	s.start.Importance = widget.HighImportance
+	s.assign = widget.NewButtonWithIcon(lang.L("分派检查"), theme.CalendarIcon(), func() {
+		s.assignDialog = u.showAssign(s.c, s.reload)
+	})
+	if u.prefs.Role() == RoleInspector {
+		s.assign.Hide()
+	}
+	s.tasks = container.NewVBox()
 	s.title = widget.NewLabel("")
 	s.title.TextStyle.Bold = true
 	s.title.SizeName = theme.SizeNameHeadingText
@@ -67,9 +78,9 @@ func newCommunityScreen(u *App, id string) *communityScreen {
 	s.actionsNote.Importance = widget.WarningImportance
 	s.actionsNote.Hide()
 
-	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.edit, s.start), s.title)
+	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.edit, s.assign, s.start), s.title)
 	factsCard := widget.NewCard(lang.L("基本情况"), "", s.facts)
-	historyCard := widget.NewCard(lang.L("检查记录"), "", container.NewVBox(s.actionsNote, s.history))
+	historyCard := widget.NewCard(lang.L("检查记录"), "", container.NewVBox(s.tasks, s.actionsNote, s.history))
 	body := container.NewGridWithColumns(2, container.NewVScroll(factsCard), container.NewVScroll(historyCard))
 	s.content = container.NewBorder(top, nil, nil, nil, body)
 	s.reload()
@@ -87,12 +98,17 @@ func (s *communityScreen) reload() {
 		if err == nil {
 			acts, err = s.u.db.ListActionRows(s.u.ctx, store.ActionFilter{CommunityID: s.id, OpenOnly: true})
 		}
+		var tasks []store.AssignmentView
+		if err == nil {
+			tasks, err = s.u.db.Assignments(s.u.ctx, store.AssignmentFilter{CommunityID: s.id})
+		}
 		fyne.Do(func() {
 			if err != nil {
 				s.u.showError(err)
 				return
 			}
 			s.show(c, hist, acts)
+			s.showTasks(tasks)
 		})
 	})
 }
@@ -206,12 +222,21 @@ func (s *communityScreen) showStart() {
 	if len(names) == 0 && s.u.prefs.Name() != "" {
 		names = []string{s.u.prefs.Name()}
 	}
+	task := s.myTask()
+	if task != nil {
+		names = withName(names, task.Inspector)
+	}
 	d.inspectors.SetText(strings.Join(names, "、"))
 	var opts []string
 	sel := 0
 	for i, t := range tpls {
 		opts = append(opts, fmt.Sprintf("%s（v%d）", t.Name, t.Version))
 		if t.CommunityType != "" && t.CommunityType == s.c.Type {
+			sel = i
+		}
+	}
+	for i, t := range tpls {
+		if task != nil && t.ID == task.TemplateID && t.Version == task.TemplateVersion {
 			sel = i
 		}
 	}

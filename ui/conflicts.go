@@ -448,6 +448,8 @@ func (n *recordNamer) title(entity string, row map[string]any) string {
 		return fmt.Sprintf(lang.L("联络员：%s %s"), str(row["unit"]), str(row["name"]))
 	case "picks":
 		return fmt.Sprintf(lang.L("选树推荐：%s"), n.community(str(row["community_id"])))
+	case "assignments":
+		return fmt.Sprintf(lang.L("检查任务：%s，%s"), n.community(str(row["community_id"])), str(row["inspector"]))
 	}
 	return entityName(entity) + " " + str(row["id"])
 }

@@ -235,6 +235,8 @@ func entityName(entity string) string {
 		return lang.L("联络员")
 	case "picks":
 		return lang.L("选树推荐")
+	case "assignments":
+		return lang.L("检查任务")
 	case "photos":
 		return lang.L("照片")
 	}

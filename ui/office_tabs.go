@@ -12,6 +12,8 @@ const (
 	ScreenRanking   = "ranking"
 	ScreenDashboard = "dashboard"
 	ScreenLiaisons  = "liaisons"
+	// ScreenAssignments is 检查任务 (ui/assignments.go).
+	ScreenAssignments = "assignments"
 )
 
 // officeScreens are the office's tabs: 评选 (ranking and picks), 统计
@@ -22,11 +24,13 @@ type officeScreens struct {
 	ranking   *rankingScreen
 	dashboard *dashboardScreen
 	liaisons  *liaisonsScreen
+	assign    *assignmentsScreen   // 检查任务
 	items     []*container.TabItem // in the window's tabs while shown
 }
 
 func newOfficeScreens(u *App) *officeScreens {
-	return &officeScreens{u: u, ranking: newRankingScreen(u), dashboard: newDashboardScreen(u), liaisons: newLiaisonsScreen(u)}
+	return &officeScreens{u: u, ranking: newRankingScreen(u), dashboard: newDashboardScreen(u), liaisons: newLiaisonsScreen(u),
+		assign: newAssignmentsScreen(u)}
 }
 
 // tabItems are the office's tabs for the role set in 设置 (统计 only for
@@ -41,6 +45,7 @@ func (o *officeScreens) tabItems() []*container.TabItem {
 		container.NewTabItemWithIcon(lang.L("评选"), theme.ConfirmIcon(), o.ranking.content),
 		dashboard,
 		container.NewTabItemWithIcon(lang.L("联络员"), theme.AccountIcon(), o.liaisons.content),
+		container.NewTabItemWithIcon(lang.L("检查任务"), theme.CalendarIcon(), o.assign.content),
 	}
 	return o.items
 }
@@ -54,6 +59,8 @@ func (o *officeScreens) selected(content fyne.CanvasObject) {
 		o.dashboard.reload()
 	case o.liaisons.content:
 		o.liaisons.reload()
+	case o.assign.content:
+		o.assign.reload()
 	}
 }
 
@@ -77,6 +84,8 @@ func (o *officeScreens) show(screen string) {
 		content = o.dashboard.content
 	case ScreenLiaisons:
 		content = o.liaisons.content
+	case ScreenAssignments:
+		content = o.assign.content
 	default:
 		return
 	}

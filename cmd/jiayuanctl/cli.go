@@ -41,7 +41,7 @@ type command struct {
 }
 
 func commands() []command {
-	return withRestoreCommand(withGenCommand(withExchangeCommands(withReportCommands(withBeforeHelp([]command{
+	return withAssignCommands(withRestoreCommand(withGenCommand(withExchangeCommands(withReportCommands(withBeforeHelp([]command{
 		{"init", "--db 文件 [--name 本机名称]", "新建数据文件，安装默认检查模板，显示本机编号和密钥指纹",
 			"  --db 文件       数据文件（不存在时新建）\n  --name 名称     本机名称（首次创建密钥时记录，默认为计算机名）",
 			(*cli).cmdInit},
@@ -60,7 +60,7 @@ func commands() []command {
 			"  --db 文件   数据文件\n  --json      以 JSON 输出校验结果\n  校验通过时退出码为 0，发现问题时为 1",
 			(*cli).cmdVerify},
 		{"help", "[命令]", "显示帮助", "", nil},
-	}, officeCommands()...)))))
+	}, officeCommands()...))))))
 }
 
 func findCommand(name string) (command, bool) {

@@ -22,7 +22,7 @@ func writes(name string, args []string) bool {
 		return false
 	}
 	switch name {
-	case "init", "demo", "gen", "import", "pick", "unpick", "exchange-key":
+	case "init", "demo", "gen", "import", "pick", "unpick", "exchange-key", "assign":
 		return true
 	case "export":
 		return has("--since-last") // records the export
