@@ -81,6 +81,9 @@ shot exchange-import --screen=import "${packages[@]}"
 shot exchange-conflicts --screen=conflicts
 shot exchange-devices --screen=devices
 shot exchange-history --screen=history
+# 检查任务: assignments in every state (scripts/assignfixture).
+(cd "$root" && GOCACHE=$gocache GOMODCACHE=$gomodcache go run ./scripts/assignfixture --db "$db" >/dev/null)
+shot assignments --screen=assignments
 set_language en
 shot inspect-en --screen=inspect --inspection="$draft" --item=11.1
 set_language zh-CN

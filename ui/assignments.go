@@ -425,6 +425,10 @@ func (r *communityRowView) setTask(tasks map[string]store.AssignmentView, now ti
 	if v.State == inspection.StateOverdue {
 		r.task.Importance = widget.DangerImportance
 	}
-	r.task.SetText(lang.L("任务") + " · " + dueText(v, now))
+	label := lang.L("任务")
+	if v.State == inspection.StateInProgress {
+		label += "（" + assignmentStateLabel(v.State) + "）"
+	}
+	r.task.SetText(label + " · " + dueText(v, now))
 	r.task.Show()
 }
