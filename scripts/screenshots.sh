@@ -71,6 +71,8 @@ shot inspect-veto --screen=inspect --inspection="$vetoed" --item="${veto_item:-1
 shot finalize --screen=finalize --inspection="$draft"
 shot actions --screen=actions
 shot settings --screen=settings
+# 第一次启动 (the first-run dialog over the list; the manual shows it)
+shot welcome --screen=welcome
 
 # 导入导出: two inspectors' data files next to the demo (one trusted, one
 # not; the trusted one edited two communities the office edited too), their
