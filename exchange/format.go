@@ -33,8 +33,8 @@ const (
 	// FormatVersion is the package format this program writes and the
 	// newest it reads. 1: inspection records (communities, templates,
 	// inspections, answers, corrective actions) and photos; 2: also the
-	// liaison list and the offices' picks; 3: also assignments (检查任务).
-	FormatVersion = 3
+	// liaison list, the offices' picks and assignments (检查任务).
+	FormatVersion = 2
 	// OldestFormat is the oldest format this program still reads (a
 	// district running this version imports packages from inspectors who
 	// have not upgraded yet).

@@ -22,16 +22,13 @@ import (
 
 // formatEntities are the record tables a package of format version v
 // holds: format 1 had the inspection records; format 2 added the liaison
-// list and the offices' picks; format 3 added assignments. The columns of a table never change within
-// a format; a table's travelling columns are the same in every format
-// that has it (a change of columns needs a new table name or a reader
-// that maps the old columns).
+// list, the offices' picks and assignments. The columns of a table never
+// change within a format; a table's travelling columns are the same in
+// every format that has it (a change of columns needs a new table name or
+// a reader that maps the old columns).
 func formatEntities(v int) []string {
-	switch v {
-	case 1:
+	if v == 1 {
 		return store.Entities[:5]
-	case 2:
-		return store.Entities[:7]
 	}
 	return store.Entities
 }

@@ -258,7 +258,7 @@ func TestFormat1PackageStillRead(t *testing.T) {
 func TestFormat1LabelWithNewTablesRefused(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db2, err := createPackageDBFormat(ctx, filepath.Join(dir, "v2.db"), 2)
+	db2, err := createPackageDB(ctx, filepath.Join(dir, "v2.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestFormat1LabelWithNewTablesRefused(t *testing.T) {
 	if err == nil {
 		db.Close()
 	}
-	if !errors.Is(err, ErrHostile) || !strings.Contains(err.Error(), "liaisons") {
+	if !errors.Is(err, ErrHostile) || !strings.Contains(err.Error(), "多余") {
 		t.Errorf("a format-2 database read as format 1: %v", err)
 	}
 }
