@@ -66,11 +66,18 @@ type assignDialog struct {
 	errLabel  *widget.Label
 	ok        *widget.Button
 	dialog    dialog.Dialog
+	old       *inspection.Assignment // the assignment changed by 修改任务, nil for a new one
 }
 
 // showAssign opens 分派检查 for community c; done runs after a save.
 func (u *App) showAssign(c inspection.Community, done func()) *assignDialog {
-	d := &assignDialog{}
+	return u.showAssignDialog(c, nil, done)
+}
+
+// showAssignDialog opens 分派检查, or 修改任务 when old is an assignment to
+// change (its inspector, due date and note are filled in).
+func (u *App) showAssignDialog(c inspection.Community, old *inspection.Assignment, done func()) *assignDialog {
+	d := &assignDialog{old: old}
 	names, err := u.db.InspectorNames(u.ctx)
 	if err != nil {
 		u.showError(err)
@@ -84,10 +91,18 @@ func (u *App) showAssign(c inspection.Community, done func()) *assignDialog {
 	d.note = widget.NewMultiLineEntry()
 	d.note.SetPlaceHolder(lang.L("任务说明（可不填）"))
 	d.note.SetMinRowsVisible(3)
+	title, okText := lang.L("分派检查"), lang.L("分派")
+	if old != nil {
+		d.inspector.SetText(old.Inspector)
+		due := old.DueDate
+		d.due.SetDate(&due)
+		d.note.SetText(old.Note)
+		title, okText = lang.L("修改任务"), lang.L("保存")
+	}
 	d.errLabel = widget.NewLabel("")
 	d.errLabel.Importance = widget.DangerImportance
 	d.errLabel.Hide()
-	d.ok = widget.NewButton(lang.L("分派"), func() { u.saveAssignment(c, d, done) })
+	d.ok = widget.NewButton(okText, func() { u.saveAssignment(c, d, done) })
 	d.ok.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("取消"), func() { d.dialog.Hide() })
 	form := widget.NewForm(
@@ -98,7 +113,7 @@ func (u *App) showAssign(c inspection.Community, done func()) *assignDialog {
 	where := widget.NewLabel(c.Name + "（" + c.District + "）")
 	where.TextStyle.Bold = true
 	body := container.NewVBox(where, form, d.errLabel, container.NewHBox(layout.NewSpacer(), cancel, d.ok))
-	d.dialog = dialog.NewCustomWithoutButtons(lang.L("分派检查"), body, u.window)
+	d.dialog = dialog.NewCustomWithoutButtons(title, body, u.window)
 	d.dialog.Resize(fyne.NewSize(560, 0))
 	d.dialog.Show()
 	u.window.Canvas().Focus(d.inspector)
@@ -106,7 +121,11 @@ func (u *App) showAssign(c inspection.Community, done func()) *assignDialog {
 }
 
 func (u *App) saveAssignment(c inspection.Community, d *assignDialog, done func()) {
-	a := inspection.Assignment{CommunityID: c.ID, Inspector: d.inspector.Text, Note: d.note.Text}
+	a := inspection.Assignment{CommunityID: c.ID}
+	if d.old != nil {
+		a = *d.old
+	}
+	a.Inspector, a.Note = d.inspector.Text, d.note.Text
 	if t := d.due.Date; t != nil {
 		a.DueDate = *t
 	}
@@ -117,7 +136,12 @@ func (u *App) saveAssignment(c inspection.Community, d *assignDialog, done func(
 	}
 	d.ok.Disable()
 	u.busy(lang.L("正在保存…"), func(ctx context.Context) error {
-		_, err := u.db.AddAssignment(ctx, a)
+		var err error
+		if d.old != nil {
+			_, err = u.db.UpdateAssignment(ctx, a)
+		} else {
+			_, err = u.db.AddAssignment(ctx, a)
+		}
 		return err
 	}, func(err error) {
 		d.ok.Enable()
@@ -170,7 +194,14 @@ func (u *App) assignmentLine(v store.AssignmentView, office bool, done func()) f
 	}
 	var right fyne.CanvasObject
 	if office && v.Status == inspection.AssignmentOpen && v.State != inspection.StateDone {
-		right = widget.NewButtonWithIcon(lang.L("取消任务"), theme.CancelIcon(), func() { u.cancelAssignment(v, done) })
+		a := v.Assignment
+		edit := widget.NewButtonWithIcon(lang.L("修改"), theme.DocumentCreateIcon(), func() {
+			if s := u.community; s != nil {
+				s.assignDialog = u.showAssignDialog(v.Community, &a, done)
+			}
+		})
+		cancel := widget.NewButtonWithIcon(lang.L("取消任务"), theme.CancelIcon(), func() { u.cancelAssignment(v, done) })
+		right = container.NewVBox(edit, cancel)
 	}
 	return container.NewBorder(nil, nil, nil, right, lines)
 }

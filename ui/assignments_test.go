@@ -48,9 +48,33 @@ func tapOverlayButton(t *testing.T, u *App, texts ...string) {
 	test.Tap(found)
 }
 
+// tapButtonIn taps the first button labelled text inside o.
+func tapButtonIn(t *testing.T, o fyne.CanvasObject, text string) {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Button:
+			if w.Text == text && found == nil {
+				found = w
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	if found == nil {
+		t.Fatalf("no button %q", text)
+	}
+	test.Tap(found)
+}
+
 // TestAssignFromCommunityDetail: the district office assigns 怡乐花园 to
-// 张三 through 分派检查 (names used before offered), sees it in the detail
-// and in the 检查任务 tab, and cancels it there.
+// 张三 through 分派检查 (names used before offered), sees it in the detail,
+// changes its due date there (修改任务), and cancels it in the 检查任务 tab.
 func TestAssignFromCommunityDetail(t *testing.T) {
 	ctx := context.Background()
 	db := officeDB(t) // 张三 has inspected before
@@ -88,6 +112,20 @@ func TestAssignFromCommunityDetail(t *testing.T) {
 		t.Fatal("the detail does not show the assignment")
 	}
 
+	// 修改任务: the dialog comes filled in; a new due date is saved.
+	tapButtonIn(t, u.community.tasks, "修改")
+	e := u.community.assignDialog
+	if e == d || e.inspector.Text != "张三" || e.note.Text != "重点看消防通道" {
+		t.Fatalf("修改任务 dialog: %+v", e)
+	}
+	later := time.Date(2024, 9, 25, 0, 0, 0, 0, time.Local)
+	e.due.SetDate(&later)
+	test.Tap(e.ok)
+	if vs, _ = db.Assignments(ctx, store.AssignmentFilter{CommunityID: id}); len(vs) != 1 ||
+		vs[0].DueDate.Format("2006-01-02") != "2024-09-25" || vs[0].BaseVersion == "" {
+		t.Fatalf("after 修改任务: %+v", vs)
+	}
+
 	// 检查任务 tab: the line, then 取消任务 with its confirmation.
 	u.office.show(ScreenAssignments)
 	a := u.office.assign
@@ -96,7 +134,7 @@ func TestAssignFromCommunityDetail(t *testing.T) {
 	}
 	row := newAssignmentRowView(a)
 	row.set(a.rows[0])
-	if !strings.Contains(row.due.Text, "期限 2024-09-20（还有 10 天）") || !row.cancel.Visible() {
+	if !strings.Contains(row.due.Text, "期限 2024-09-25（还有 15 天）") || !row.cancel.Visible() {
 		t.Fatalf("row: %q", row.due.Text)
 	}
 	test.Tap(row.cancel)

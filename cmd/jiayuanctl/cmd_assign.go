@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jiayuan-inspect/jiayuan/inspection"
@@ -12,11 +13,12 @@ import (
 )
 
 var assignCommands = []command{
-	{"assign", "--db 文件 --community 编号 --inspector 姓名 --due YYYY-MM-DD [--note 文字] [--as 姓名]",
-		"分派检查任务：谁、在哪天之前检查哪个小区（随下发的数据包发给检查员）",
+	{"assign", "--db 文件 --community 编号 --inspector 姓名 --due YYYY-MM-DD [--note 文字] [--as 姓名] | --db 文件 --cancel 编号",
+		"分派检查任务：谁、在哪天之前检查哪个小区（随下发的数据包发给检查员）；或取消一项任务",
 		"  --db 文件          数据文件\n  --community 编号   小区编号（可只写开头，只要不与其他小区重复）\n" +
 			"  --inspector 姓名   检查人员姓名（与其程序“设置”中的姓名一致）\n  --due 日期         完成期限，如 2024-09-30（当天之后算逾期）\n" +
-			"  --note 文字        任务说明\n  --as 姓名          记录的分派人（默认为系统用户名）",
+			"  --note 文字        任务说明\n  --as 姓名          记录的分派人（默认为系统用户名）\n" +
+			"  --cancel 编号      取消该检查任务（编号可只写开头，至少 8 位；记录保留，注明取消人和时间）",
 		(*cli).cmdAssign},
 	{"assignments", "--db 文件 [--inspector 姓名] [--district 县区] [--open | --overdue] [--all] [--json]",
 		"列出检查任务及其状态（待检查、检查中、已完成、已逾期；已完成按检查员定稿的检查记录判断）",
@@ -45,12 +47,19 @@ func (c *cli) cmdAssign(args []string) error {
 	dueFlag := fs.String("due", "", "")
 	note := fs.String("note", "", "")
 	actor := fs.String("as", "", "")
+	cancel := fs.String("cancel", "", "")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := noPositional(rest); err != nil {
 		return err
+	}
+	if *cancel != "" {
+		if *id != "" || *who != "" || *dueFlag != "" || *note != "" {
+			return misuse("--cancel 不能与 --community、--inspector、--due、--note 一起使用")
+		}
+		return c.cancelAssignment(*dbPath, *cancel, *actor)
 	}
 	switch {
 	case *id == "":
@@ -80,6 +89,42 @@ func (c *cli) cmdAssign(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "已分派：%s（%s）由 %s 在 %s 前检查\n编号 %s\n", com.Name, com.District, a.Inspector,
 		a.DueDate.Format("2006-01-02"), a.ID)
+	return nil
+}
+
+func (c *cli) cancelAssignment(dbPath, prefix, actor string) error {
+	if len(prefix) < 8 {
+		return misuse("--cancel 的编号至少写 8 位")
+	}
+	db, err := c.openExisting(dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetActor(actor)
+	vs, err := db.Assignments(c.ctx, store.AssignmentFilter{Cancelled: true})
+	if err != nil {
+		return err
+	}
+	var found []store.AssignmentView
+	for _, v := range vs {
+		if strings.HasPrefix(v.ID, prefix) {
+			found = append(found, v)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return fmt.Errorf("没有编号以 %s 开头的检查任务", prefix)
+	case 1:
+	default:
+		return fmt.Errorf("编号开头 %s 对应 %d 项检查任务，请多写几位", prefix, len(found))
+	}
+	v := found[0]
+	if err := db.CancelAssignment(c.ctx, v.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "已取消：%s（%s）由 %s 在 %s 前检查\n", v.Community.Name, v.Community.District, v.Inspector,
+		v.DueDate.Format("2006-01-02"))
 	return nil
 }
 

@@ -53,6 +53,17 @@ func TestAssignCommands(t *testing.T) {
 	if !strings.Contains(table, "检查任务 3 项，其中逾期 1 项") || !strings.Contains(table, "李四") || !strings.Contains(table, "逾期") {
 		t.Fatalf("table:\n%s", table)
 	}
+	out = mustCtl(t, "assign", "--db", db, "--cancel", rows[1].ID[:13], "--as", "鼓楼区住建局")
+	if !strings.Contains(out, "已取消："+coms[0].Name) {
+		t.Fatalf("cancel: %s", out)
+	}
+	if rows := decode[[]assignmentRow](t, mustCtl(t, "assignments", "--db", db, "--all", "--json")); len(rows) != 3 ||
+		rows[2].Status != "cancelled" {
+		t.Fatalf("after cancel: %+v", rows)
+	}
+	if _, errOut, code := ctl(t, "assign", "--db", db, "--cancel", rows[1].ID); code != exitFailure || !strings.Contains(errOut, "已取消") {
+		t.Errorf("cancel twice: exit %d, %s", code, errOut)
+	}
 	mustCtl(t, "verify", "--db", db)
 
 	for _, c := range []struct {
