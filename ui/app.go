@@ -62,6 +62,10 @@ type Options struct {
 	// is first drawn (the start-up benchmark logs both).
 	OnReady      func()
 	OnFirstFrame func()
+	// FontsLoaded, if set, waits until the fonts started by LoadFonts are
+	// loaded; New calls it after opening the window system, before it
+	// builds the widgets.
+	FontsLoaded func()
 }
 
 // App is the running desktop application: the Fyne app, its main window
@@ -87,10 +91,20 @@ type App struct {
 	inspect     *inspectScreen  // nil until an inspection is opened
 	finalize    *finalizeScreen // nil unless signing
 	actions     *actionsScreen
-	settings    *settingsScreen
-	office      *officeScreens // 评选, 统计, 联络员 (区局 and 市局)
-	exchange    *exchangeTab
-	welcome     *welcomeDialog // the first-run dialog while shown
+	settings    *settingsScreen // nil until 设置 is first selected (New)
+	office      *officeScreens  // 评选, 统计, 联络员 (区局 and 市局)
+	exchange    *exchangeTab    // nil until 导入导出 is first selected (New)
+	welcome     *welcomeDialog  // the first-run dialog while shown
+
+	// Tabs whose screens are built the first time they are selected
+	// (lazyTabs, set by New so the first frame only needs 小区列表).
+	lazyTabs     bool
+	pending      map[*container.TabItem]func() fyne.CanvasObject
+	exchangeItem *container.TabItem
+	settingsItem *container.TabItem
+	// afterFirstFrame runs on the UI goroutine once the window is first
+	// drawn (the first-run dialog, set by New).
+	afterFirstFrame []func()
 
 	// async runs background work (reads); writes go through queue, one
 	// at a time in order. Tests replace both to run inline.
@@ -115,11 +129,13 @@ func New(a fyne.App, opts Options) *App {
 		}
 	}()
 	u.async = func(f func()) { go f() }
+	u.lazyTabs = true
 	u.build()
 	u.start()
-	// First start: ask who the user is, unless a script opens a screen.
+	// First start: ask who the user is, unless a script opens a screen;
+	// once the window is drawn, as the dialog reads the data file.
 	if (u.prefs.Name() == "" && opts.Screen == "") || opts.Screen == ScreenWelcome {
-		u.showWelcome()
+		u.afterFirstFrame = append(u.afterFirstFrame, u.showWelcome)
 	}
 	return u
 }
@@ -144,31 +160,48 @@ func (u *App) build() {
 	if n := u.prefs.Name(); n != "" {
 		u.db.SetActor(n)
 	}
+	// The window first: that starts the window system while LoadFonts
+	// parses the fonts the widgets are measured with.
+	u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
+	u.window.SetMaster()
+	if u.opts.FontsLoaded != nil {
+		u.opts.FontsLoaded()
+	}
 	u.communities = newCommunitiesScreen(u)
 	u.inspectHome = newInspectHomeScreen(u)
 	u.actions = newActionsScreen(u)
-	u.settings = newSettingsScreen(u)
 	u.office = newOfficeScreens(u)
-	u.exchange = newExchangeTab(u)
 	u.listTab = container.NewStack(u.communities.content)
 	u.inspectTab = container.NewStack(u.inspectHome.content)
+	// 导入导出 and 设置 are the costly screens to build (about a third of
+	// the time to the first frame, see docs/PERFORMANCE.md); they are
+	// built when first selected.
+	u.exchangeItem = u.lazyTab(lang.L("导入导出"), theme.StorageIcon(), func() fyne.CanvasObject {
+		u.exchange = newExchangeTab(u)
+		return u.exchange.content
+	})
+	u.settingsItem = u.lazyTab(lang.L("设置"), theme.SettingsIcon(), func() fyne.CanvasObject {
+		u.settings = newSettingsScreen(u)
+		return u.settings.content
+	})
 
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("小区列表"), theme.ListIcon(), u.listTab),
 		container.NewTabItemWithIcon(lang.L("检查"), theme.DocumentCreateIcon(), u.inspectTab),
 		container.NewTabItemWithIcon(lang.L("整改"), theme.WarningIcon(), u.actions.content),
-		container.NewTabItemWithIcon(lang.L("导入导出"), theme.StorageIcon(), u.exchange.content),
-		container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content),
+		u.exchangeItem,
+		u.settingsItem,
 	)
 	u.office.addTabs()
 	u.tabs.OnSelected = func(t *container.TabItem) {
+		u.buildTab(t)
 		u.office.selected(t.Content)
-		switch t.Content {
-		case u.actions.content:
+		switch {
+		case t.Content == u.actions.content:
 			u.actions.reload()
-		case u.exchange.content:
+		case t == u.exchangeItem:
 			u.exchange.reloadSelected()
-		case u.inspectTab:
+		case t.Content == u.inspectTab:
 			if u.inspect == nil && u.finalize == nil {
 				u.inspectHome.reload()
 			}
@@ -186,8 +219,6 @@ func (u *App) build() {
 		widget.NewSeparator(),
 	)
 
-	u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
-	u.window.SetMaster()
 	u.window.SetMainMenu(u.mainMenu())
 	u.window.SetContent(container.NewStack(u.frameProbe(), container.NewBorder(header, nil, nil, nil, u.tabs)))
 	u.window.Resize(fyne.NewSize(1180, 760))
@@ -203,6 +234,31 @@ func (u *App) build() {
 			s.typedKey(ev)
 		}
 	})
+}
+
+// lazyTab is a tab whose content build makes when the tab is first
+// selected (buildTab), or at once unless lazyTabs is set (tests).
+func (u *App) lazyTab(text string, icon fyne.Resource, build func() fyne.CanvasObject) *container.TabItem {
+	if !u.lazyTabs {
+		return container.NewTabItemWithIcon(text, icon, build())
+	}
+	if u.pending == nil {
+		u.pending = map[*container.TabItem]func() fyne.CanvasObject{}
+	}
+	item := container.NewTabItemWithIcon(text, icon, container.NewStack())
+	u.pending[item] = build
+	return item
+}
+
+// buildTab builds a lazy tab's screen if it is not built yet.
+func (u *App) buildTab(item *container.TabItem) {
+	build, ok := u.pending[item]
+	if !ok {
+		return
+	}
+	delete(u.pending, item)
+	item.Content = build()
+	u.tabs.Refresh()
 }
 
 func (u *App) mainMenu() *fyne.MainMenu {
@@ -247,7 +303,7 @@ func (u *App) activeInspect() *inspectScreen {
 }
 
 func (u *App) dropped(pos fyne.Position, uris []fyne.URI) {
-	if u.tabs.Selected().Content == u.exchange.content || (len(uris) > 0 && isPackage(uris[0].Path())) {
+	if u.tabs.Selected() == u.exchangeItem || (len(uris) > 0 && isPackage(uris[0].Path())) {
 		u.selectExchange()
 		u.exchange.dropped(uris)
 		return
@@ -268,6 +324,7 @@ func (u *App) start() {
 		}
 	}
 	if u.opts.Prepare == nil {
+		u.communities.reloadDistricts()
 		u.communities.reloadThen(ready)
 		return
 	}
@@ -325,13 +382,23 @@ func (u *App) openStartScreen() {
 }
 
 // frameProbe is a transparent pixel behind the content whose image is
-// asked for when the window is drawn, which tells OnFirstFrame.
+// asked for when the window is drawn, which tells OnFirstFrame and starts
+// afterFirstFrame.
 func (u *App) frameProbe() fyne.CanvasObject {
 	var once sync.Once
 	return canvas.NewRaster(func(w, h int) image.Image {
-		if u.opts.OnFirstFrame != nil {
-			once.Do(u.opts.OnFirstFrame)
-		}
+		once.Do(func() {
+			if u.opts.OnFirstFrame != nil {
+				u.opts.OnFirstFrame()
+			}
+			if jobs := u.afterFirstFrame; len(jobs) > 0 {
+				go fyne.Do(func() {
+					for _, f := range jobs {
+						f()
+					}
+				})
+			}
+		})
 		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	})
 }

@@ -100,8 +100,7 @@ func newCommunitiesScreen(u *App) *communitiesScreen {
 	)
 	s.content = container.NewBorder(top, nil, nil, nil, s.list)
 	s.built = true
-	s.reloadDistricts()
-	return s
+	return s // the filters fill in App.start (after Prepare, in the app)
 }
 
 // filter is the query the widgets describe.

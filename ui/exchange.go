@@ -266,9 +266,6 @@ func countsParts(counts map[string]int) []string {
 
 // selectExchange shows the 导入导出 tab.
 func (u *App) selectExchange() {
-	for _, t := range u.tabs.Items {
-		if t.Content == u.exchange.content {
-			u.tabs.Select(t)
-		}
-	}
+	u.buildTab(u.exchangeItem) // built when first shown (ui/app.go)
+	u.tabs.Select(u.exchangeItem)
 }

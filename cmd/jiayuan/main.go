@@ -44,6 +44,7 @@ func main() {
 	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.NewTheme())
+	opts.FontsLoaded = ui.LoadFonts() // while the data file and the window system open
 
 	path, err := ui.DatabasePath(a, *dbFlag)
 	if err != nil {
