@@ -59,9 +59,15 @@ timed() { # LABEL CMD...
 # --executable` lay out the tarball from FyneApp.toml.
 timed "linux app build" env CGO_ENABLED=1 GOOS=linux GOARCH=amd64 \
 	"$GO" build -trimpath -ldflags "$ldflags" -o "$build/linux/jiayuan" ./cmd/jiayuan
+# fyne package rewrites FyneApp.toml (drops its comments, bumps Build):
+# keep the committed one.
+cp FyneApp.toml "$build/FyneApp.toml"
+trap 'cp "$build/FyneApp.toml" "$root/FyneApp.toml"' EXIT
 timed "linux fyne package" "$GO" run "$FYNE_TOOL" package -os linux --release \
 	--executable "$build/linux/jiayuan" --icon assets/icon.png \
 	--app-version "$base" --app-build "$build_no"
+cp "$build/FyneApp.toml" "$root/FyneApp.toml"
+trap - EXIT
 mv "$root/家园巡检.tar.xz" "$out/jiayuan-$version-linux-amd64.tar.xz"
 
 # Windows: the .syso resource (icon, version info, manifest asking for the
