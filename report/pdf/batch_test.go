@@ -60,9 +60,9 @@ func loader(db *store.DB, t testing.TB) pdf.Loader {
 func TestWriteFolder(t *testing.T) {
 	db := openDB(t)
 	ids := []string{
-		makeRecord(t, db, recordOpts{name: "怡乐花园", finalize: true}),
-		makeRecord(t, db, recordOpts{name: "金山/碧水:湾*", finalize: true, veto: true}),
-		makeRecord(t, db, recordOpts{name: "怡乐花园", finalize: true}),
+		makeRecord(t, db, recordOpts{Name: "怡乐花园", Finalize: true}),
+		makeRecord(t, db, recordOpts{Name: "金山/碧水:湾*", Finalize: true, Veto: true}),
+		makeRecord(t, db, recordOpts{Name: "怡乐花园", Finalize: true}),
 	}
 	fo, err := pdf.DefaultFont()
 	if err != nil {
@@ -106,7 +106,7 @@ func TestWriteFolder(t *testing.T) {
 
 func TestWriteFolderReportsFailuresAndKeepsGoing(t *testing.T) {
 	db := openDB(t)
-	good := makeRecord(t, db, recordOpts{finalize: true, noPhotos: false})
+	good := makeRecord(t, db, recordOpts{Finalize: true, NoPhotos: false})
 	fo, _ := pdf.DefaultFont()
 	dir := t.TempDir()
 	res, err := fo.WriteFolder(context.Background(), dir, []string{"no-such-id", good}, loader(db, t), nil)
@@ -129,7 +129,7 @@ func TestWriteCombined(t *testing.T) {
 	names := []string{"怡乐花园", "金山碧水湾", "南湖小区"}
 	var ids []string
 	for i, n := range names {
-		ids = append(ids, makeRecord(t, db, recordOpts{name: n, finalize: i != 1, veto: i == 2, noPhotos: i == 1}))
+		ids = append(ids, makeRecord(t, db, recordOpts{Name: n, Finalize: i != 1, Veto: i == 2, NoPhotos: i == 1}))
 	}
 	fo, _ := pdf.DefaultFont()
 	var b bytes.Buffer

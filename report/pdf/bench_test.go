@@ -14,7 +14,7 @@ import (
 // item 1.1 (plus the evidence photos of the other items: 22 in all).
 func BenchmarkRecord10Photos(b *testing.B) {
 	db := openDB(b)
-	id := makeRecord(b, db, recordOpts{finalize: true, photos: 10, veto: true})
+	id := makeRecord(b, db, recordOpts{Finalize: true, Photos: 10, Veto: true})
 	doc := document(b, db, id)
 	photos := map[string][]byte{}
 	for _, a := range doc.Record.Answers {
@@ -49,7 +49,7 @@ func BenchmarkRecord10Photos(b *testing.B) {
 // document).
 func BenchmarkPlainGofpdf(b *testing.B) {
 	db := openDB(b)
-	id := makeRecord(b, db, recordOpts{finalize: true, photos: 10, veto: true})
+	id := makeRecord(b, db, recordOpts{Finalize: true, Photos: 10, Veto: true})
 	doc := document(b, db, id)
 	var texts []string
 	var imgs [][]byte

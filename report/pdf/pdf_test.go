@@ -93,7 +93,7 @@ func squash(s string) string {
 
 func TestFinalizedVetoRecord(t *testing.T) {
 	db := openDB(t)
-	id := makeRecord(t, db, recordOpts{veto: true, finalize: true, photos: 4})
+	id := makeRecord(t, db, recordOpts{Veto: true, Finalize: true, Photos: 4})
 	doc := document(t, db, id)
 	data := render(t, doc)
 	keep(t, "veto.pdf", data)
@@ -135,7 +135,7 @@ func TestFinalizedVetoRecord(t *testing.T) {
 
 func TestDraftWithoutPhotosIsSmall(t *testing.T) {
 	db := openDB(t)
-	id := makeRecord(t, db, recordOpts{noPhotos: true})
+	id := makeRecord(t, db, recordOpts{NoPhotos: true})
 	data := render(t, document(t, db, id))
 	keep(t, "draft.pdf", data)
 	qpdfCheck(t, data)
@@ -157,7 +157,7 @@ func TestDraftWithoutPhotosIsSmall(t *testing.T) {
 
 func TestHostileText(t *testing.T) {
 	db := openDB(t)
-	id := makeRecord(t, db, recordOpts{longNotes: true, finalize: true})
+	id := makeRecord(t, db, recordOpts{LongNotes: true, Finalize: true})
 	doc := document(t, db, id)
 	// A data value that looks like the page-count placeholder must print
 	// as is (private-use characters are dropped), not be replaced.
@@ -175,7 +175,7 @@ func TestHostileText(t *testing.T) {
 
 func TestMissingAndBrokenPhotos(t *testing.T) {
 	db := openDB(t)
-	id := makeRecord(t, db, recordOpts{finalize: true})
+	id := makeRecord(t, db, recordOpts{Finalize: true})
 	doc := document(t, db, id)
 	calls := 0
 	doc.Photo = func(sha string) ([]byte, error) {
@@ -202,7 +202,7 @@ func TestMissingAndBrokenPhotos(t *testing.T) {
 func TestAmendmentHistory(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
-	id := makeRecord(t, db, recordOpts{finalize: true})
+	id := makeRecord(t, db, recordOpts{Finalize: true})
 	am, err := db.AmendInspection(ctx, id, "物业费收费率录入错误，按财务报表更正")
 	if err != nil {
 		t.Fatal(err)

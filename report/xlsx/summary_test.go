@@ -64,8 +64,8 @@ func styleFill(t testing.TB, f *excelize.File, sheet, cell string) string {
 func TestSummary(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
-	makeRecord(t, db, recordOpts{name: "怡乐花园", finalize: true, veto: true})
-	makeRecord(t, db, recordOpts{name: "金山碧水湾", finalize: true})
+	makeRecord(t, db, recordOpts{Name: "怡乐花园", Finalize: true, Veto: true})
+	makeRecord(t, db, recordOpts{Name: "金山碧水湾", Finalize: true})
 	if _, err := db.AddCommunity(ctx, inspection.Community{Name: "未检小区", District: "鼓楼区"}); err != nil {
 		t.Fatal(err)
 	}
