@@ -221,6 +221,19 @@ func requireDB(path string) error {
 
 // openExisting opens a data file that must exist already: reading commands
 // never create an empty one by mistake.
+// openFlags parses a command's flags, refuses stray arguments and opens
+// the existing data file named by --db (path is read after parsing).
+func (c *cli) openFlags(fs *flag.FlagSet, args []string, path *string) (*store.DB, error) {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := noPositional(rest); err != nil {
+		return nil, err
+	}
+	return c.openExisting(*path)
+}
+
 func (c *cli) openExisting(path string) (*store.DB, error) {
 	if err := requireDB(path); err != nil {
 		return nil, err

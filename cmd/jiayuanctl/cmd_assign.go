@@ -155,14 +155,7 @@ func (c *cli) cmdAssignments(args []string) error {
 	overdue := fs.Bool("overdue", false, "")
 	all := fs.Bool("all", false, "")
 	asJSON := fs.Bool("json", false, "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noPositional(rest); err != nil {
-		return err
-	}
-	db, err := c.openExisting(*dbPath)
+	db, err := c.openFlags(fs, args, dbPath)
 	if err != nil {
 		return err
 	}

@@ -244,14 +244,7 @@ func (c *cli) cmdConflicts(args []string) error {
 	asJSON := fs.Bool("json", false, "")
 	resolve := fs.String("resolve", "", "")
 	keep := fs.String("keep", "", "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noPositional(rest); err != nil {
-		return err
-	}
-	db, err := c.openExisting(*path)
+	db, err := c.openFlags(fs, args, path)
 	if err != nil {
 		return err
 	}
@@ -441,14 +434,7 @@ func (c *cli) listTrusted(db *store.DB) error {
 func (c *cli) cmdExchangeKey(args []string) error {
 	fs := newFlags("exchange-key")
 	path := fs.String("db", "", "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noPositional(rest); err != nil {
-		return err
-	}
-	db, err := c.openExisting(*path)
+	db, err := c.openFlags(fs, args, path)
 	if err != nil {
 		return err
 	}

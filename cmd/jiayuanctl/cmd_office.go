@@ -79,14 +79,7 @@ func (c *cli) cmdRank(args []string) error {
 	typ := fs.String("type", "", "")
 	street := fs.String("street", "", "")
 	asJSON := fs.Bool("json", false, "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noPositional(rest); err != nil {
-		return err
-	}
-	db, err := c.openExisting(*dbPath)
+	db, err := c.openFlags(fs, args, dbPath)
 	if err != nil {
 		return err
 	}

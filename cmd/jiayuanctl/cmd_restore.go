@@ -29,14 +29,7 @@ var reasonLabels = map[string]string{
 func (c *cli) cmdBackup(args []string) error {
 	fs := newFlags("backup")
 	path := fs.String("db", "", "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noPositional(rest); err != nil {
-		return err
-	}
-	db, err := c.openExisting(*path)
+	db, err := c.openFlags(fs, args, path)
 	if err != nil {
 		return err
 	}

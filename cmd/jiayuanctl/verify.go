@@ -63,14 +63,7 @@ func (c *cli) cmdVerify(args []string) error {
 	fs := newFlags("verify")
 	path := fs.String("db", "", "")
 	asJSON := fs.Bool("json", false, "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noPositional(rest); err != nil {
-		return err
-	}
-	db, err := c.openExisting(*path)
+	db, err := c.openFlags(fs, args, path)
 	if err != nil {
 		return err
 	}
