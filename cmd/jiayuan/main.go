@@ -46,9 +46,13 @@ func main() {
 	a.Settings().SetTheme(ui.NewTheme())
 	opts.FontsLoaded = ui.LoadFonts() // while the data file and the window system open
 
+	// Start-up errors are shown in a window: the installed builds have no
+	// console (-H=windowsgui, the .desktop entry), so log output is lost.
 	path, err := ui.DatabasePath(a, *dbFlag)
 	if err != nil {
-		log.Fatal(err)
+		log.Print(err)
+		ui.ShowStartError(a, err)
+		return
 	}
 	// One app per data file: a second window on the same file says so and
 	// does not open it (store.LockFile; jiayuanctl's reading commands still work).
@@ -62,7 +66,9 @@ func main() {
 	clock := demo.NewClock() // the wall clock, except while demo data is written
 	db, err := store.Open(context.Background(), path, store.Options{Now: clock.Now, Actor: ui.Actor(a)})
 	if err != nil {
-		log.Fatal(err)
+		log.Print(err)
+		ui.ShowStartError(a, err)
+		return
 	}
 	defer db.Close()
 	opts.DB, opts.Lock = db, lock
