@@ -32,7 +32,10 @@ func DatabasePath(a fyne.App, flagValue string) (string, error) {
 	}
 	if p := (prefs{a.Preferences()}).DataPath(); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("数据文件 %s 找不到（它是在「设置 → 移动数据文件」中选定的）。请接上它所在的磁盘，或用 --db 指定数据文件：%w", p, err)
+			if errors.Is(err, os.ErrNotExist) {
+				return "", fmt.Errorf("数据文件 %s 找不到（这是在「设置 → 移动数据文件」中选定的位置）。请接上它所在的磁盘后重新打开家园巡检；文件确已不在时，请联系信息科（可用 --db 指定其他数据文件）", p)
+			}
+			return "", fmt.Errorf("无法读取数据文件 %s：%w", p, err)
 		}
 		return p, nil
 	}
