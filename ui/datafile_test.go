@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -71,5 +72,28 @@ func TestMoveDataFileCopiesAndRemembers(t *testing.T) {
 	u.prefs.SetDataPath(filepath.Join(dir, "gone.db"))
 	if _, err := DatabasePath(u.fyneApp, ""); err == nil {
 		t.Error("missing moved file: no error")
+	}
+}
+
+func TestDefaultDataDirLinux(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		t.Skip("XDG folders are for Linux and the BSDs")
+	}
+	tmp := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
+	t.Setenv("XDG_DATA_HOME", filepath.Join(tmp, "data"))
+	if got, err := DefaultDataDir(); err != nil || got != filepath.Join(tmp, "data", "jiayuan") {
+		t.Errorf("new install: %q, %v; want the XDG data folder", got, err)
+	}
+	// A data file made by an earlier version in the config folder stays.
+	old := filepath.Join(tmp, "config", "jiayuan")
+	if err := os.MkdirAll(old, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, dataFileName), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := DefaultDataDir(); err != nil || got != old {
+		t.Errorf("earlier install: %q, %v; want %q", got, err, old)
 	}
 }
