@@ -194,8 +194,8 @@ figure "search, one keystroke: store.ListCommunities vs a plain scan" ms "≤ 20
 # --- start-up -----------------------------------------------------------------
 if [ "$startup" = 1 ] && [ -x scripts/startup_bench.sh ] && command -v xvfb-run >/dev/null; then
 	log "start-up (scripts/startup_bench.sh on the generated city)…"
-	[ -x bin/jiayuan ] || CGO_ENABLED=1 go build -o bin/jiayuan ./cmd/jiayuan
-	if BENCH_DB="$db" scripts/startup_bench.sh "$runs" >"$work/startup.out" 2>"$work/startup.err"; then
+	CGO_ENABLED=1 go build -o "$work/jiayuan" ./cmd/jiayuan # this tree's app: the data file has its schema now
+	if JIAYUAN_BIN="$work/jiayuan" BENCH_DB="$db" scripts/startup_bench.sh "$runs" >"$work/startup.out" 2>"$work/startup.err"; then
 		blank=$(awk -F'|' '/blank Fyne window/ { gsub(/ /, "", $3); print $3 }' "$work/startup.out")
 		first=$(awk -F'|' '/exec → first frame/ && !/blank/ { gsub(/ /, "", $3); print $3 }' "$work/startup.out")
 		ready=$(awk -F'|' '/list filled/ { gsub(/ /, "", $3); print $3 }' "$work/startup.out")
