@@ -23,6 +23,7 @@ import (
 var version = "dev"
 
 func main() {
+	resumeGC := pauseGC() // until the first frame
 	dbFlag := flag.String("db", "", "SQLite database `file` (default: the one chosen in 设置, else jiayuan.db in the user data folder)")
 	opts := ui.Options{Version: version}
 	flag.StringVar(&opts.Screen, "screen", "", "open this screen at start: communities, community, inspect, finalize, actions, settings, export, import, conflicts, devices, history")
@@ -36,6 +37,13 @@ func main() {
 	if *trace {
 		opts.OnFirstFrame = func() { fmt.Printf("startup: first-frame %d\n", time.Now().UnixMilli()) }
 		opts.OnReady = func() { fmt.Printf("startup: ready %d\n", time.Now().UnixMilli()) }
+	}
+	traceFrame := opts.OnFirstFrame
+	opts.OnFirstFrame = func() {
+		if traceFrame != nil {
+			traceFrame()
+		}
+		go resumeGC()
 	}
 
 	a := app.NewWithID("cn.gov.jiayuan.inspect")
