@@ -32,14 +32,15 @@ build=$out/build
 # Version from git and FyneApp.toml.
 base=$(sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' FyneApp.toml | head -1)
 base=${base:-0.0.0}
-if desc=$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null); then
-	version=$desc
+if ! git rev-parse --verify -q HEAD >/dev/null 2>&1; then
+	version="v$base-nogit" build_no=0 # a source tree without its history
+elif desc=$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null); then
+	version=$desc build_no=$(git rev-list --count HEAD)
 else
-	count=$(git rev-list --count HEAD)
-	version="v$base-$count-g$(git rev-parse --short=7 HEAD)"
+	build_no=$(git rev-list --count HEAD)
+	version="v$base-$build_no-g$(git rev-parse --short=7 HEAD)"
 	git diff --quiet HEAD -- 2>/dev/null || version="$version-dirty"
 fi
-build_no=$(git rev-list --count HEAD)
 # Windows version resources and `fyne package` want numbers only.
 numver="$base.$build_no"
 echo "dist: version $version (file version $numver)"
