@@ -66,6 +66,7 @@ run_once() {
 	local log=$1
 	shift
 	local t0 ff rd
+	: >"$log" # before the start: the wait below must not read the last run's log
 	t0=$(date +%s%3N)
 	"$@" >"$log" 2>&1 &
 	app_pid=$!
