@@ -205,34 +205,13 @@ func BenchmarkExcelSummaryBaseline(b *testing.B) {
 // actionRows, which is in package main): every corrective action with its
 // community, its item's text and when the inspection started.
 func actionRows(b *testing.B, db *store.DB) []xlsx.ActionRow {
-	ctx := context.Background()
-	acts, err := db.ListActions(ctx, store.ActionFilter{})
+	list, err := db.ActionSheetRows(context.Background(), store.ActionFilter{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	communities := map[string]inspection.Community{}
-	inspections := map[string]store.InspectionRecord{}
-	var rows []xlsx.ActionRow
-	for _, a := range acts {
-		com, ok := communities[a.CommunityID]
-		if !ok {
-			if com, err = db.Community(ctx, a.CommunityID); err != nil {
-				b.Fatal(err)
-			}
-			communities[a.CommunityID] = com
-		}
-		rec, ok := inspections[a.InspectionID]
-		if !ok {
-			if rec, err = db.Inspection(ctx, a.InspectionID); err != nil {
-				b.Fatal(err)
-			}
-			inspections[a.InspectionID] = rec
-		}
-		row := xlsx.ActionRow{Action: a, Community: com, InspectedAt: rec.Inspection.StartedAt}
-		if it, ok := rec.Template.Item(a.ItemCode); ok {
-			row.ItemText = it.Text
-		}
-		rows = append(rows, row)
+	rows := make([]xlsx.ActionRow, len(list))
+	for i, r := range list {
+		rows[i] = xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt}
 	}
 	return rows
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jiayuan-inspect/jiayuan/inspection"
@@ -433,4 +434,116 @@ func (db *DB) SetCommunityFigures(ctx context.Context, figs []CommunityFigures) 
 		return 0, err
 	}
 	return changed, nil
+}
+
+// ActionSheetRow is one line of the 整改清单 (report/xlsx.WriteActions):
+// a corrective action with its community, the item's text in the template
+// of the inspection that opened it, and when that inspection started.
+type ActionSheetRow struct {
+	Action      inspection.CorrectiveAction
+	Community   inspection.Community
+	ItemText    string
+	InspectedAt time.Time
+}
+
+// ActionSheetRows lists the corrective actions like ListActions (same
+// filter, same order) with what the 整改清单 shows about each, in two
+// queries in one read transaction: the actions with their inspection's
+// start and template, then the communities. Loading each inspection with
+// all its answers instead took 14 s and 580 MB for a city of 5,000
+// communities (docs/PERFORMANCE.md).
+func (db *DB) ActionSheetRows(ctx context.Context, f ActionFilter) ([]ActionSheetRow, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var where []string
+	var args []any
+	if f.CommunityID != "" {
+		where, args = append(where, "a.community_id = ?"), append(args, f.CommunityID)
+	}
+	if f.InspectionID != "" {
+		where, args = append(where, "a.inspection_id = ?"), append(args, f.InspectionID)
+	}
+	if f.District != "" {
+		where, args = append(where, "c.district = ?"), append(args, f.District)
+	}
+	if f.OpenOnly {
+		where = append(where, "a.status NOT IN ('done', 'cancelled')")
+	}
+	cols := "a." + strings.ReplaceAll(strings.ReplaceAll(actionCols, "\n\t", " "), ", ", ", a.")
+	q := `SELECT ` + cols + `, i.id, i.started_at, i.template_id, i.template_version
+		FROM corrective_actions a JOIN communities c ON c.id = a.community_id
+		LEFT JOIN inspections i ON i.id = a.inspection_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.due_date, a.id"
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	type tplKey struct {
+		id      string
+		version int
+	}
+	var out []ActionSheetRow
+	var tpls []tplKey
+	communities := map[string]inspection.Community{}
+	for rows.Next() {
+		var r ActionSheetRow
+		var iid, started, tid sql.NullString
+		var tver sql.NullInt64
+		r.Action, err = scanAction(rowScanner{rows, []any{&iid, &started, &tid, &tver}})
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !iid.Valid {
+			rows.Close()
+			return nil, fmt.Errorf("整改事项 %s 的检查记录 %s：%w", r.Action.ID, r.Action.InspectionID, inspection.ErrNotFound)
+		}
+		r.InspectedAt = parseTime(started.String)
+		communities[r.Action.CommunityID] = inspection.Community{}
+		out = append(out, r)
+		tpls = append(tpls, tplKey{tid.String, int(tver.Int64)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cq, cargs := `SELECT `+communityCols+` FROM communities`, []any{}
+	if f.District != "" {
+		cq, cargs = cq+` WHERE district = ?`, append(cargs, f.District)
+	}
+	rows, err = tx.QueryContext(ctx, cq, cargs...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		c, err := scanCommunity(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if _, ok := communities[c.ID]; ok {
+			communities[c.ID] = c
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Community = communities[out[i].Action.CommunityID]
+		tpl, err := db.Template(ctx, tpls[i].id, tpls[i].version)
+		if err != nil {
+			return nil, err
+		}
+		if it, ok := tpl.Item(out[i].Action.ItemCode); ok {
+			out[i].ItemText = it.Text
+		}
+	}
+	return out, nil
 }

@@ -342,33 +342,13 @@ func (c *cli) cmdXLSX(args []string) error {
 }
 
 func (c *cli) actionRows(db *store.DB, district string, openOnly bool) ([]xlsx.ActionRow, error) {
-	acts, err := db.ListActions(c.ctx, store.ActionFilter{District: district, OpenOnly: openOnly})
+	list, err := db.ActionSheetRows(c.ctx, store.ActionFilter{District: district, OpenOnly: openOnly})
 	if err != nil {
 		return nil, err
 	}
-	communities := map[string]inspection.Community{}
-	inspections := map[string]store.InspectionRecord{}
-	var rows []xlsx.ActionRow
-	for _, a := range acts {
-		com, ok := communities[a.CommunityID]
-		if !ok {
-			if com, err = db.Community(c.ctx, a.CommunityID); err != nil {
-				return nil, err
-			}
-			communities[a.CommunityID] = com
-		}
-		rec, ok := inspections[a.InspectionID]
-		if !ok {
-			if rec, err = db.Inspection(c.ctx, a.InspectionID); err != nil {
-				return nil, err
-			}
-			inspections[a.InspectionID] = rec
-		}
-		row := xlsx.ActionRow{Action: a, Community: com, InspectedAt: rec.Inspection.StartedAt}
-		if it, ok := rec.Template.Item(a.ItemCode); ok {
-			row.ItemText = it.Text
-		}
-		rows = append(rows, row)
+	rows := make([]xlsx.ActionRow, len(list))
+	for i, r := range list {
+		rows[i] = xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt}
 	}
 	return rows, nil
 }
