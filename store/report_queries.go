@@ -104,10 +104,16 @@ type CommunityResult struct {
 	Record    *InspectionRecord
 }
 
+// latestResultsChunk is how many communities LatestResults reads at a
+// time (a variable for the tests).
+var latestResultsChunk = 500
+
 // LatestResults calls fn for every community (ordered by district, street
-// and name) with its latest finalized inspection, scored. It reads
-// everything in one read transaction with three queries, so a city of
-// thousands of communities is summarised in seconds.
+// and name) with its latest finalized inspection, scored. It reads in one
+// read transaction: the communities, then their latest inspections and
+// answers a chunk of communities at a time, so memory stays that of a
+// chunk (reading the whole city's answers first took 850 MB of heap at
+// 20,000 communities; docs/PERFORMANCE.md).
 func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(CommunityResult) error) error {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -118,52 +124,7 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 	if f.District != "" {
 		where, args = " WHERE c.district = ?", append(args, f.District)
 	}
-	latest := `SELECT id, community_id FROM (SELECT i.id, i.community_id, ROW_NUMBER() OVER (
-			PARTITION BY i.community_id ORDER BY i.finalized_at DESC, i.id DESC) AS n
-		FROM inspections i JOIN communities c ON c.id = i.community_id` + where + ` AND i.status = 'finalized') WHERE n = 1`
-	if where == "" {
-		latest = strings.Replace(latest, " AND i.status", " WHERE i.status", 1)
-	}
-	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
-	rows, err := tx.QueryContext(ctx, `SELECT `+cols+`, i.content_digest FROM inspections i
-		WHERE i.id IN (SELECT id FROM (`+latest+`))`, args...)
-	if err != nil {
-		return err
-	}
-	byCommunity := map[string]*InspectionRecord{}
-	byID := map[string]*InspectionRecord{}
-	for rows.Next() {
-		rec := &InspectionRecord{Answers: map[string]inspection.Answer{}}
-		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest); err != nil {
-			rows.Close()
-			return err
-		}
-		byCommunity[rec.Inspection.CommunityID] = rec
-		byID[rec.Inspection.ID] = rec
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN (SELECT id FROM (`+latest+`))`, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		a, err := scanAnswer(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		if rec := byID[a.InspectionID]; rec != nil {
-			rec.Answers[a.ItemCode] = a
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+strings.ReplaceAll("c."+strings.ReplaceAll(communityCols, ", ", ", c."), "\n\tc.", "\n\t")+
+	rows, err := tx.QueryContext(ctx, `SELECT `+strings.ReplaceAll("c."+strings.ReplaceAll(communityCols, ", ", ", c."), "\n\tc.", "\n\t")+
 		` FROM communities c`+where+` ORDER BY c.district, c.street, c.name, c.id`, args...)
 	if err != nil {
 		return err
@@ -181,24 +142,80 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, c := range list {
-		if err := ctx.Err(); err != nil {
+	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
+	for len(list) > 0 {
+		chunk := list[:min(latestResultsChunk, len(list))]
+		list = list[len(chunk):]
+		ids := make([]any, len(chunk))
+		for i, c := range chunk {
+			ids[i] = c.ID
+		}
+		latest := `SELECT id FROM (SELECT i.id, ROW_NUMBER() OVER (
+				PARTITION BY i.community_id ORDER BY i.finalized_at DESC, i.id DESC) AS n
+			FROM inspections i WHERE i.community_id IN (?` + strings.Repeat(", ?", len(ids)-1) + `) AND i.status = 'finalized')
+			WHERE n = 1`
+		byCommunity, err := latestRecords(ctx, tx, cols, latest, ids)
+		if err != nil {
 			return err
 		}
-		res := CommunityResult{Community: c}
-		if rec := byCommunity[c.ID]; rec != nil {
-			rec.Community = c
-			if rec.Template, err = db.Template(ctx, rec.Inspection.TemplateID, rec.Inspection.TemplateVersion); err != nil {
+		for _, c := range chunk {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			rec.Score = inspection.Score(rec.Template, rec.Answers)
-			res.Record = rec
-		}
-		if err := fn(res); err != nil {
-			return err
+			res := CommunityResult{Community: c}
+			if rec := byCommunity[c.ID]; rec != nil {
+				rec.Community = c
+				if rec.Template, err = db.Template(ctx, rec.Inspection.TemplateID, rec.Inspection.TemplateVersion); err != nil {
+					return err
+				}
+				rec.Score = inspection.Score(rec.Template, rec.Answers)
+				res.Record = rec
+			}
+			if err := fn(res); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// latestRecords reads the inspections whose ids the query latest selects
+// (with args), with their answers, by community.
+func latestRecords(ctx context.Context, tx *sql.Tx, cols, latest string, args []any) (map[string]*InspectionRecord, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+cols+`, i.content_digest FROM inspections i WHERE i.id IN (`+latest+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byCommunity := map[string]*InspectionRecord{}
+	byID := map[string]*InspectionRecord{}
+	for rows.Next() {
+		rec := &InspectionRecord{Answers: map[string]inspection.Answer{}}
+		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byCommunity[rec.Inspection.CommunityID] = rec
+		byID[rec.Inspection.ID] = rec
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN (`+latest+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, err
+		}
+		if rec := byID[a.InspectionID]; rec != nil {
+			rec.Answers[a.ItemCode] = a
+		}
+	}
+	return byCommunity, rows.Err()
 }
 
 // FinalizedInspectionIDs lists the finalized inspections of a district
