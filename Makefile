@@ -104,8 +104,9 @@ test: deps-test
 bench:
 	scripts/bench.sh
 
-## bench-smoke: every benchmark once on a tiny generated city (scale 0.01), so
-## they cannot rot; run by make test (the figures mean nothing at that size)
+## bench-smoke: every benchmark (scripts/bench, store, exchange, report/pdf) once
+## on a tiny generated city (scale 0.01), so they cannot rot; run by make test
+## (the figures mean nothing at that size)
 .PHONY: bench-smoke
 bench-smoke:
 	BENCH_SMOKE=1 scripts/bench.sh

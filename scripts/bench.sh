@@ -39,7 +39,7 @@ log() { echo "bench: $*" >&2; }
 
 log "building jiayuanctl and the benchmark binaries…"
 CGO_ENABLED=0 go build -o "$work/jiayuanctl" ./cmd/jiayuanctl
-go test -c -o "$work/bench.test" ./bench
+go test -c -o "$work/bench.test" ./scripts/bench
 go test -c -o "$work/store.test" ./store
 go test -c -o "$work/pdf.test" ./report/pdf
 go test -c -o "$work/exchange.test" ./exchange
@@ -164,7 +164,7 @@ figure "Excel 整改清单, every action of the city (collected as jiayuanctl do
 actrows=$(metric "$work/BenchmarkExcelActionsBaseline.out" BenchmarkExcelActionsBaseline rows)
 figure "Excel 整改清单, writing only ($actrows rows) vs StreamWriter, same cells" ms "≤ 1.5×" \
 	BenchmarkExcelActionsWrite BenchmarkExcelActionsBaseline "$runs"
-figure "Excel 整改清单 with the rows collected in 3 queries (prototype fix, bench/proposed_test.go) vs StreamWriter" ms \
+figure "Excel 整改清单 with the rows collected in 3 queries (prototype fix, scripts/bench/proposed_test.go) vs StreamWriter" ms \
 	"≤ 1.5×, ≤ 5 s, ≤ 300 MB" BenchmarkExcelActionsProposed BenchmarkExcelActionsBaseline "$runs"
 note "Excel export of 50,000 answer rows" "not measured: report/xlsx has no answer-level export (the 整改清单 above is the longest list)"
 
@@ -186,7 +186,7 @@ figure "search, one keystroke: the 小区列表 query (ListCommunityRows) vs a p
 searchp99=$(metric "$work/BenchmarkSearchList.out" BenchmarkSearchList p99-ms/op)
 row "search, one keystroke, 99th percentile (ListCommunityRows)" "$searchp99" "$(metric "$work/BenchmarkSearchBaseline.out" BenchmarkSearchBaseline p99-ms/op)" \
 	ms "≤ 20 ms" "" "" "" ""
-figure "search, one keystroke: ListCommunityRows' rows by per-community index lookups (prototype fix, bench/proposed_test.go) vs plain scan" \
+figure "search, one keystroke: ListCommunityRows' rows by per-community index lookups (prototype fix, scripts/bench/proposed_test.go) vs plain scan" \
 	ms "≤ 20 ms" BenchmarkSearchListProposed BenchmarkSearchBaseline "$((searchruns * 14))"
 figure "search, one keystroke: store.ListCommunities vs a plain scan" ms "≤ 20 ms" BenchmarkSearchCommunities BenchmarkSearchBaseline \
 	"$((searchruns * 14))"
