@@ -238,7 +238,15 @@ func (p *cityPlan) community(i int) inspection.Community {
 		Address:   fmt.Sprintf("%s%s%d号", d.name, pick(r, d.roads), 1+r.IntN(480)),
 		Type:      typ,
 	}
-	switch typ {
+	fillFacts(r, d, company, &c)
+	return c
+}
+
+// fillFacts draws a community's households, property company (unless
+// given), owners' organisation and the office's figures, in the same order
+// for the demo and the city generator so both stay deterministic.
+func fillFacts(r *rand.Rand, d district, company string, c *inspection.Community) {
+	switch c.Type {
 	case "商品房":
 		c.Households = 300 + r.IntN(2701)
 	case "老旧小区":
@@ -250,7 +258,7 @@ func (p *cityPlan) community(i int) inspection.Community {
 	}
 	switch {
 	case company != "":
-	case typ == "老旧小区" && chance(r, 0.4):
+	case c.Type == "老旧小区" && chance(r, 0.4):
 		short := []rune(d.name)
 		company = string(short[:len(short)-1]) + pick(r, publicCompanies) // 鼓楼区 → 鼓楼城投…
 	default:
@@ -259,9 +267,9 @@ func (p *cityPlan) community(i int) inspection.Community {
 	c.PropertyCompany = company
 	x := r.Float64()
 	switch {
-	case typ == "老旧小区" && x < 0.15, typ != "老旧小区" && x < 0.55:
+	case c.Type == "老旧小区" && x < 0.15, c.Type != "老旧小区" && x < 0.55:
 		c.Committee = "业主委员会"
-	case typ == "老旧小区" && x < 0.60, typ != "老旧小区" && x < 0.78:
+	case c.Type == "老旧小区" && x < 0.60, c.Type != "老旧小区" && x < 0.78:
 		c.Committee = "临时物业管理委员会"
 	default:
 		c.Committee = "无"
@@ -280,5 +288,4 @@ func (p *cityPlan) community(i int) inspection.Community {
 			c.ComplaintRate = &cr
 		}
 	}
-	return c
 }

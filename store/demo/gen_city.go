@@ -172,46 +172,7 @@ func (p *genPlan) community(cp *cityPlan, courts map[string]int, i int) inspecti
 	street := pick(r, d.streets)
 	c := inspection.Community{Name: name, District: d.name, Street: street, Community: cp.shequOf(street),
 		Address: fmt.Sprintf("%s%s%d号", d.name, pick(r, d.roads), 1+r.IntN(480)), Type: typ}
-	switch typ {
-	case "商品房":
-		c.Households = 300 + r.IntN(2701)
-	case "老旧小区":
-		c.Households = 120 + r.IntN(681)
-	case "安置房":
-		c.Households = 500 + r.IntN(2001)
-	default:
-		c.Households = 200 + r.IntN(801)
-	}
-	switch {
-	case company != "":
-	case typ == "老旧小区" && chance(r, 0.4):
-		short := []rune(d.name)
-		company = string(short[:len(short)-1]) + pick(r, publicCompanies)
-	default:
-		company = pick(r, companies)
-	}
-	c.PropertyCompany = company
-	x := r.Float64()
-	switch {
-	case typ == "老旧小区" && x < 0.15, typ != "老旧小区" && x < 0.55:
-		c.Committee = "业主委员会"
-	case typ == "老旧小区" && x < 0.60, typ != "老旧小区" && x < 0.78:
-		c.Committee = "临时物业管理委员会"
-	default:
-		c.Committee = "无"
-	}
-	bonus := 0.0
-	if c.Committee == "业主委员会" {
-		bonus = 4
-	}
-	if y := r.Float64(); y < 0.85 {
-		s := round1(math.Min(99.5, 70+bonus+r.Float64()*(29.5-bonus)))
-		c.Satisfaction = &s
-		if y < 0.80 {
-			cr := round2(0.1 + math.Pow(r.Float64(), 2)*7.9)
-			c.ComplaintRate = &cr
-		}
-	}
+	fillFacts(r, d, company, &c)
 	return c
 }
 
