@@ -187,18 +187,5 @@ func escapeLike(s string) string {
 
 // Districts lists the districts that have communities, in order.
 func (db *DB) Districts(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT district FROM communities ORDER BY district`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return db.strings(ctx, `SELECT DISTINCT district FROM communities ORDER BY district`)
 }

@@ -73,23 +73,10 @@ func (db *DB) AmendmentChain(ctx context.Context, id string) ([]string, error) {
 		root = amends.String
 		seen[root] = true
 	}
-	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE chain(id, started_at) AS (
+	return queryStrings(ctx, tx, `WITH RECURSIVE chain(id, started_at) AS (
 			SELECT id, started_at FROM inspections WHERE id = ?
 			UNION SELECT i.id, i.started_at FROM inspections i JOIN chain c ON i.amends_id = c.id)
 		SELECT id FROM chain ORDER BY started_at, id`, root)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // ReportFilter narrows the communities of a report.
