@@ -45,8 +45,9 @@ type ActionFilter struct {
 	OpenOnly     bool // neither done nor cancelled
 }
 
-// ListActions lists corrective actions by due date.
-func (db *DB) ListActions(ctx context.Context, f ActionFilter) ([]inspection.CorrectiveAction, error) {
+// where renders the filter over corrective_actions a joined with
+// communities c: " WHERE …" (or "") and its arguments.
+func (f ActionFilter) where() (string, []any) {
 	var where []string
 	var args []any
 	if f.CommunityID != "" {
@@ -61,12 +62,20 @@ func (db *DB) ListActions(ctx context.Context, f ActionFilter) ([]inspection.Cor
 	if f.OpenOnly {
 		where = append(where, "a.status NOT IN ('done', 'cancelled')")
 	}
-	cols := "a." + strings.ReplaceAll(strings.ReplaceAll(actionCols, "\n\t", " "), ", ", ", a.")
-	q := `SELECT ` + cols + ` FROM corrective_actions a JOIN communities c ON c.id = a.community_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
-	q += " ORDER BY a.due_date, a.id"
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// actionColsA is actionCols qualified with the alias a.
+var actionColsA = "a." + strings.ReplaceAll(strings.ReplaceAll(actionCols, "\n\t", " "), ", ", ", a.")
+
+// ListActions lists corrective actions by due date.
+func (db *DB) ListActions(ctx context.Context, f ActionFilter) ([]inspection.CorrectiveAction, error) {
+	where, args := f.where()
+	q := `SELECT ` + actionColsA + ` FROM corrective_actions a JOIN communities c ON c.id = a.community_id`
+	q += where + " ORDER BY a.due_date, a.id"
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -74,44 +74,11 @@ func (db *DB) OfficeResults(ctx context.Context, f OfficeFilter) ([]OfficeResult
 	}
 	defer tx.Rollback()
 	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
-	rows, err := tx.QueryContext(ctx, `SELECT `+cols+`, i.content_digest FROM inspections i WHERE i.id IN (`+latestFinalizedQuery+`)`)
+	byCommunity, err := latestRecords(ctx, tx, cols, latestFinalizedQuery, nil)
 	if err != nil {
 		return nil, err
 	}
-	byCommunity := map[string]*InspectionRecord{}
-	byID := map[string]*InspectionRecord{}
-	for rows.Next() {
-		rec := &InspectionRecord{Answers: map[string]inspection.Answer{}}
-		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byCommunity[rec.Inspection.CommunityID] = rec
-		byID[rec.Inspection.ID] = rec
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN (`+latestFinalizedQuery+`)`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		a, err := scanAnswer(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if rec := byID[a.InspectionID]; rec != nil {
-			rec.Answers[a.ItemCode] = a
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+communityCols+` FROM communities ORDER BY district, street, name, id`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+communityCols+` FROM communities ORDER BY district, street, name, id`)
 	if err != nil {
 		return nil, err
 	}

@@ -462,28 +462,11 @@ func (db *DB) ActionSheetRows(ctx context.Context, f ActionFilter) ([]ActionShee
 		return nil, err
 	}
 	defer tx.Rollback()
-	var where []string
-	var args []any
-	if f.CommunityID != "" {
-		where, args = append(where, "a.community_id = ?"), append(args, f.CommunityID)
-	}
-	if f.InspectionID != "" {
-		where, args = append(where, "a.inspection_id = ?"), append(args, f.InspectionID)
-	}
-	if f.District != "" {
-		where, args = append(where, "c.district = ?"), append(args, f.District)
-	}
-	if f.OpenOnly {
-		where = append(where, "a.status NOT IN ('done', 'cancelled')")
-	}
-	cols := "a." + strings.ReplaceAll(strings.ReplaceAll(actionCols, "\n\t", " "), ", ", ", a.")
-	q := `SELECT ` + cols + `, i.id, i.started_at, i.template_id, i.template_version
+	where, args := f.where()
+	q := `SELECT ` + actionColsA + `, i.id, i.started_at, i.template_id, i.template_version
 		FROM corrective_actions a JOIN communities c ON c.id = a.community_id
 		LEFT JOIN inspections i ON i.id = a.inspection_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY a.due_date, a.id"
+	q += where + " ORDER BY a.due_date, a.id"
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -296,6 +296,13 @@ func TestInspectionLifecycle(t *testing.T) {
 	if open, _ := db.ListActions(ctx, store.ActionFilter{CommunityID: c.ID, OpenOnly: true}); len(open) != 1 {
 		t.Errorf("open actions: %+v", open)
 	}
+	// The other lists agree: a cancelled action is not open.
+	if rows, _ := db.ListActionRows(ctx, store.ActionFilter{CommunityID: c.ID, OpenOnly: true}); len(rows) != 1 {
+		t.Errorf("open action rows: %+v", rows)
+	}
+	if rows, _ := db.ActionSheetRows(ctx, store.ActionFilter{CommunityID: c.ID, OpenOnly: true}); len(rows) != 1 {
+		t.Errorf("open action sheet rows: %+v", rows)
+	}
 
 	// A later visit (回头看) that finds 8.1 fixed closes its action.
 	again, err := db.StartInspection(ctx, c.ID, tpl.ID, tpl.Version, []string{"李四"})

@@ -109,7 +109,7 @@ func (db *DB) ListCommunityRows(ctx context.Context, f CommunityRowFilter) ([]Co
 		FROM (SELECT c.id, c.name, c.district, c.street, c.address, c.property_company, c.type, c.households,
 				COALESCE(l.id, '') AS lid, COALESCE(l.started_at, ''), COALESCE(s.score, 0), COALESCE(s.defined, 0),
 				COALESCE(s.vetoes, 0),
-				(SELECT COUNT(*) FROM corrective_actions a WHERE a.community_id = c.id AND a.status <> 'done') AS open_actions,
+				(SELECT COUNT(*) FROM corrective_actions a WHERE a.community_id = c.id AND a.status NOT IN ('done', 'cancelled')) AS open_actions,
 				l.status AS lstatus
 			FROM communities c
 			LEFT JOIN inspections l ON l.id = (SELECT i.id FROM inspections i WHERE i.community_id = c.id
@@ -202,26 +202,9 @@ type ActionRow struct {
 // ListActionRows lists corrective actions like ListActions, with their
 // community's name, ordered by due date.
 func (db *DB) ListActionRows(ctx context.Context, f ActionFilter) ([]ActionRow, error) {
-	var where []string
-	var args []any
-	if f.CommunityID != "" {
-		where, args = append(where, "a.community_id = ?"), append(args, f.CommunityID)
-	}
-	if f.InspectionID != "" {
-		where, args = append(where, "a.inspection_id = ?"), append(args, f.InspectionID)
-	}
-	if f.District != "" {
-		where, args = append(where, "c.district = ?"), append(args, f.District)
-	}
-	if f.OpenOnly {
-		where = append(where, "a.status <> 'done'")
-	}
-	cols := "a." + strings.ReplaceAll(strings.ReplaceAll(actionCols, "\n\t", " "), ", ", ", a.")
-	q := `SELECT ` + cols + `, c.name, c.district FROM corrective_actions a JOIN communities c ON c.id = a.community_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY a.due_date, c.name, a.item_code, a.id"
+	where, args := f.where()
+	q := `SELECT ` + actionColsA + `, c.name, c.district FROM corrective_actions a JOIN communities c ON c.id = a.community_id`
+	q += where + " ORDER BY a.due_date, c.name, a.item_code, a.id"
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

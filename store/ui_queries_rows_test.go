@@ -22,7 +22,7 @@ const oldCommunityRowsQuery = `WITH latest AS (
 			ROW_NUMBER() OVER (PARTITION BY i.community_id ORDER BY i.started_at DESC, i.id DESC) AS rn
 		FROM inspections i LEFT JOIN inspection_scores s ON s.inspection_id = i.id
 	), acts AS (
-		SELECT community_id, COUNT(*) AS n FROM corrective_actions WHERE status <> 'done' GROUP BY community_id
+		SELECT community_id, COUNT(*) AS n FROM corrective_actions WHERE status NOT IN ('done', 'cancelled') GROUP BY community_id
 	), rows AS (
 		SELECT c.id, c.name, c.district, c.street, c.address, c.property_company, c.type, c.households,
 			COALESCE(l.id, ''), COALESCE(l.started_at, ''), COALESCE(l.score, 0), COALESCE(l.defined, 0),
