@@ -38,82 +38,54 @@ const (
 // or carry a unit. Nothing is written: the preview lists every problem.
 // Call MatchCommunities to mark which rows update existing communities.
 func ReadCommunities(r io.Reader) (*Preview[inspection.Community], error) {
-	f, err := openWorkbook(r)
-	if err != nil {
-		return nil, err
+	return readList(r, sheetImport[inspection.Community]{
+		kind: "小区名单", fields: communityFields, sheets: []string{"小区", "名单"}, totalCols: []string{"name", "seq"},
+		row: readCommunity,
+	})
+}
+
+// readCommunity reads one row of a 小区名单.
+func readCommunity(sd *sheetData, r int, p *Preview[inspection.Community], seen dupRows) Row[inspection.Community] {
+	row := Row[inspection.Community]{Line: r + 1, Action: "新增"}
+	c := &row.Value
+	name := sd.cell(r, "name")
+	c.Name = name.limited("小区名称", maxNameRunes, &row.Issues)
+	if c.Name == "" && len(row.Issues) == 0 {
+		row.Issues = append(row.Issues, name.issue("小区名称为空"))
 	}
-	defer f.Close()
-	p := &Preview[inspection.Community]{Kind: "小区名单"}
-	sd, matches, problems := pickSheet(f, communityFields, "小区", "名单")
-	if problems != nil {
-		p.Problems = problems
-		return p, nil
+	d := sd.cell(r, "district")
+	c.District = d.limited("县（市）区", 50, &row.Issues)
+	if c.District == "" && c.Name != "" {
+		row.Issues = append(row.Issues, d.issue("县（市）区为空"))
 	}
-	p.Sheet, p.Header, p.Columns = sd.name, sd.header+1, matches
-	p.Warnings = append(p.Warnings, sd.unusedColumns()...)
-	from, to, limit := sd.dataRows()
-	if limit != nil {
-		p.Problems = append(p.Problems, *limit)
+	c.Street = sd.cell(r, "street").limited("街道", 50, &row.Issues)
+	c.Community = sd.cell(r, "community").limited("社区", 50, &row.Issues)
+	c.Address = sd.cell(r, "address").limited("地址", maxFieldRunes, &row.Issues)
+	c.PropertyCompany = sd.cell(r, "company").limited("物业服务企业", maxFieldRunes, &row.Issues)
+	c.Type = sd.cell(r, "type").limited("小区类型", 20, &row.Issues)
+	c.Committee = sd.cell(r, "committee").limited("业委会", 50, &row.Issues)
+	hc := sd.cell(r, "households")
+	if v, _, ok, empty := hc.number(); !empty {
+		switch {
+		case !ok:
+			row.Issues = append(row.Issues, hc.issue("户数「%s」不是数字", hc.text(false)))
+		case v < 0 || v != math.Trunc(v) || v > 1e6:
+			row.Issues = append(row.Issues, hc.issue("户数「%s」应为不超过 100 万的非负整数", hc.text(false)))
+		default:
+			c.Households = int(v)
+		}
 	}
-	keys := keysOf(communityFields)
-	seen := map[string]int{}
-	for r := from; r < to; r++ {
-		if sd.blankRow(r, keys) {
-			continue
-		}
-		name := sd.cell(r, "name")
-		if isTotalRow(name.text(false)) || isTotalRow(sd.cell(r, "seq").text(false)) {
-			continue
-		}
-		row := Row[inspection.Community]{Line: r + 1, Action: "新增"}
-		c := &row.Value
-		c.Name = name.limited("小区名称", maxNameRunes, &row.Issues)
-		if c.Name == "" && len(row.Issues) == 0 {
-			row.Issues = append(row.Issues, name.issue("小区名称为空"))
-		}
-		d := sd.cell(r, "district")
-		c.District = d.limited("县（市）区", 50, &row.Issues)
-		if c.District == "" && c.Name != "" {
-			row.Issues = append(row.Issues, d.issue("县（市）区为空"))
-		}
-		c.Street = sd.cell(r, "street").limited("街道", 50, &row.Issues)
-		c.Community = sd.cell(r, "community").limited("社区", 50, &row.Issues)
-		c.Address = sd.cell(r, "address").limited("地址", maxFieldRunes, &row.Issues)
-		c.PropertyCompany = sd.cell(r, "company").limited("物业服务企业", maxFieldRunes, &row.Issues)
-		c.Type = sd.cell(r, "type").limited("小区类型", 20, &row.Issues)
-		c.Committee = sd.cell(r, "committee").limited("业委会", 50, &row.Issues)
-		hc := sd.cell(r, "households")
-		if v, _, ok, empty := hc.number(); !empty {
-			switch {
-			case !ok:
-				row.Issues = append(row.Issues, hc.issue("户数「%s」不是数字", hc.text(false)))
-			case v < 0 || v != math.Trunc(v) || v > 1e6:
-				row.Issues = append(row.Issues, hc.issue("户数「%s」应为不超过 100 万的非负整数", hc.text(false)))
-			default:
-				c.Households = int(v)
-			}
-		}
-		c.Satisfaction = percentValue(sd.cell(r, "satisfaction"), "满意度", &row.Issues, &p.Warnings)
-		c.ComplaintRate = rateValue(sd.cell(r, "complaint"), &row.Issues)
-		if c.Name != "" && c.District != "" {
-			key := communityKey(c.Name, c.District)
-			if first, dup := seen[key]; dup {
-				row.Issues = append(row.Issues, name.issue("与第%d行重复（同一县（市）区的同名小区）", first))
-			} else {
-				seen[key] = r + 1
-			}
-		}
-		if len(row.Issues) == 0 {
-			if err := c.Validate(); err != nil {
-				row.Issues = append(row.Issues, Issue{Sheet: sd.name, Row: r + 1, Reason: err.Error()})
-			}
-		}
-		p.Rows = append(p.Rows, row)
+	c.Satisfaction = percentValue(sd.cell(r, "satisfaction"), "满意度", &row.Issues, &p.Warnings)
+	c.ComplaintRate = rateValue(sd.cell(r, "complaint"), &row.Issues)
+	if c.Name != "" && c.District != "" {
+		seen.check(communityKey(c.Name, c.District), r, name, &row.Issues, "与第%d行重复（同一县（市）区的同名小区）")
 	}
-	if len(p.Rows) == 0 && len(p.Problems) == 0 {
-		p.Problems = append(p.Problems, Issue{Sheet: sd.name, Row: sd.header + 1, Reason: "表头下没有数据"})
+	if len(row.Issues) == 0 {
+		if err := c.Validate(); err != nil {
+			row.Issues = append(row.Issues, Issue{Sheet: sd.name, Row: r + 1, Reason: err.Error()})
+		}
 	}
-	return p, nil
+	return row
 }
 
 // percentValue reads a percentage (0–100): "95.5", "95.5%", a percent

@@ -26,69 +26,43 @@ var figureFields = []field{
 // figures per community, matched later by name and district
 // (MatchFigures). A row needs at least one of the two figures.
 func ReadFigures(r io.Reader) (*Preview[Figure], error) {
-	f, err := openWorkbook(r)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	p := &Preview[Figure]{Kind: "满意度/投诉率"}
-	sd, matches, problems := pickSheet(f, figureFields, "满意度", "投诉")
-	if problems != nil {
-		p.Problems = problems
-		return p, nil
-	}
-	if _, ok := sd.cols["satisfaction"]; !ok {
-		if _, ok := sd.cols["complaint"]; !ok {
-			p.Problems = append(p.Problems, Issue{Sheet: sd.name, Row: sd.header + 1, Reason: "缺少「满意度」或「投诉率」列"})
-			return p, nil
-		}
-	}
-	p.Sheet, p.Header, p.Columns = sd.name, sd.header+1, matches
-	p.Warnings = append(p.Warnings, sd.unusedColumns()...)
-	from, to, limit := sd.dataRows()
-	if limit != nil {
-		p.Problems = append(p.Problems, *limit)
-	}
-	keys := keysOf(figureFields)
-	seen := map[string]int{}
-	for r := from; r < to; r++ {
-		if sd.blankRow(r, keys) {
-			continue
-		}
-		name := sd.cell(r, "name")
-		if isTotalRow(name.text(false)) || isTotalRow(sd.cell(r, "seq").text(false)) {
-			continue
-		}
-		row := Row[Figure]{Line: r + 1, Action: "更新"}
-		v := &row.Value
-		v.Name = name.limited("小区名称", maxNameRunes, &row.Issues)
-		if v.Name == "" && len(row.Issues) == 0 {
-			row.Issues = append(row.Issues, name.issue("小区名称为空"))
-		}
-		d := sd.cell(r, "district")
-		v.District = d.limited("县（市）区", 50, &row.Issues)
-		if v.District == "" {
-			row.Issues = append(row.Issues, d.issue("县（市）区为空"))
-		}
-		v.Satisfaction = percentValue(sd.cell(r, "satisfaction"), "满意度", &row.Issues, &p.Warnings)
-		v.ComplaintRate = rateValue(sd.cell(r, "complaint"), &row.Issues)
-		if v.Satisfaction == nil && v.ComplaintRate == nil && len(row.Issues) == 0 {
-			row.Issues = append(row.Issues, Issue{Sheet: sd.name, Row: r + 1, Reason: "满意度和投诉率都为空"})
-		}
-		if v.Name != "" && v.District != "" {
-			key := communityKey(v.Name, v.District)
-			if first, dup := seen[key]; dup {
-				row.Issues = append(row.Issues, name.issue("与第%d行重复", first))
-			} else {
-				seen[key] = r + 1
+	return readList(r, sheetImport[Figure]{
+		kind: "满意度/投诉率", fields: figureFields, sheets: []string{"满意度", "投诉"}, totalCols: []string{"name", "seq"},
+		header: func(sd *sheetData) *Issue {
+			_, s := sd.cols["satisfaction"]
+			_, c := sd.cols["complaint"]
+			if !s && !c {
+				return &Issue{Sheet: sd.name, Row: sd.header + 1, Reason: "缺少「满意度」或「投诉率」列"}
 			}
-		}
-		p.Rows = append(p.Rows, row)
+			return nil
+		},
+		row: readFigure,
+	})
+}
+
+// readFigure reads one row of a 满意度/投诉率 sheet.
+func readFigure(sd *sheetData, r int, p *Preview[Figure], seen dupRows) Row[Figure] {
+	row := Row[Figure]{Line: r + 1, Action: "更新"}
+	v := &row.Value
+	name := sd.cell(r, "name")
+	v.Name = name.limited("小区名称", maxNameRunes, &row.Issues)
+	if v.Name == "" && len(row.Issues) == 0 {
+		row.Issues = append(row.Issues, name.issue("小区名称为空"))
 	}
-	if len(p.Rows) == 0 && len(p.Problems) == 0 {
-		p.Problems = append(p.Problems, Issue{Sheet: sd.name, Row: sd.header + 1, Reason: "表头下没有数据"})
+	d := sd.cell(r, "district")
+	v.District = d.limited("县（市）区", 50, &row.Issues)
+	if v.District == "" {
+		row.Issues = append(row.Issues, d.issue("县（市）区为空"))
 	}
-	return p, nil
+	v.Satisfaction = percentValue(sd.cell(r, "satisfaction"), "满意度", &row.Issues, &p.Warnings)
+	v.ComplaintRate = rateValue(sd.cell(r, "complaint"), &row.Issues)
+	if v.Satisfaction == nil && v.ComplaintRate == nil && len(row.Issues) == 0 {
+		row.Issues = append(row.Issues, Issue{Sheet: sd.name, Row: r + 1, Reason: "满意度和投诉率都为空"})
+	}
+	if v.Name != "" && v.District != "" {
+		seen.check(communityKey(v.Name, v.District), r, name, &row.Issues, "与第%d行重复")
+	}
+	return row
 }
 
 // MatchFigures finds each row's community by name and district. A row

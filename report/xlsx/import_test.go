@@ -352,3 +352,46 @@ func firstDiff(a, b string) string {
 	}
 	return fmt.Sprintf("lengths %d vs %d", len(a), len(b))
 }
+
+// TestListImportFrame checks what the three list importers share: a
+// duplicate row names the first line, a 合计 line is skipped, a header
+// with nothing under it is a problem, and the figures sheet needs one of
+// its two figure columns.
+func TestListImportFrame(t *testing.T) {
+	figures := book(t, "满意度", [][]any{
+		{"小区名称", "县（市）区", "满意度"},
+		{"怡乐花园", "鼓楼区", 95},
+		{"怡乐花园", "鼓楼区", 96},
+		{"合计", "", 95.5},
+	}, nil)
+	p, err := xlsx.ReadFigures(bytes.NewReader(figures))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Rows) != 2 || !strings.Contains(issuesText(p.Errors()), "满意度!A3：与第2行重复") {
+		t.Errorf("figures: %d rows, errors %s", len(p.Rows), issuesText(p.Errors()))
+	}
+
+	liaisons := book(t, "联络员", [][]any{
+		{"序号", "单位", "姓名", "手机号码"},
+		{1, "鼓楼区住建局", "张三", "13800000000"},
+		{2, "鼓楼区住建局", "张三", "13800000001"},
+		{"合计", "", "", ""},
+	}, nil)
+	pl, err := xlsx.ReadLiaisons(bytes.NewReader(liaisons))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Rows) != 2 || !strings.Contains(issuesText(pl.Errors()), "联络员!C3：与第2行重复（同一单位的同名联络员）") {
+		t.Errorf("liaisons: %d rows, errors %s", len(pl.Rows), issuesText(pl.Errors()))
+	}
+
+	noFigure := book(t, "满意度", [][]any{{"小区名称", "县（市）区", "备注"}, {"怡乐花园", "鼓楼区", "x"}}, nil)
+	if p, _ := xlsx.ReadFigures(bytes.NewReader(noFigure)); !strings.Contains(issuesText(p.Problems), "缺少「满意度」或「投诉率」列") {
+		t.Errorf("no figure column: %s", issuesText(p.Problems))
+	}
+	empty := book(t, "小区名单", [][]any{{"小区名称", "县（市）区", "地址"}}, nil)
+	if p, _ := xlsx.ReadCommunities(bytes.NewReader(empty)); !strings.Contains(issuesText(p.Problems), "表头下没有数据") {
+		t.Errorf("header only: %s", issuesText(p.Problems))
+	}
+}

@@ -526,3 +526,82 @@ func (sd *sheetData) unusedColumns() []Issue {
 	}
 	return []Issue{{Sheet: sd.name, Row: sd.header + 1, Reason: "以下列未使用：" + strings.Join(names, "、")}}
 }
+
+// sheetImport is what one list importer (小区名单, 满意度/投诉率, 联络员名单)
+// adds to the frame they share in readList.
+type sheetImport[T any] struct {
+	kind      string   // the preview's kind, e.g. 小区名单
+	fields    []field  // the columns looked for
+	sheets    []string // words of the sheet names tried first
+	totalCols []string // columns where 合计/小计 marks a total line
+	// header, if not nil, checks the header found (a column that is
+	// not required alone but needed with others) before any row is read.
+	header func(sd *sheetData) *Issue
+	// row reads data row r (0-based); dup tells whether a row's key was
+	// seen before, and on which line.
+	row func(sd *sheetData, r int, p *Preview[T], seen dupRows) Row[T]
+}
+
+// dupRows remembers the line each row key was first seen on.
+type dupRows map[string]int
+
+// check notes key for line r+1 and adds an issue on c, with the first
+// line's number in format, when key was seen before. An empty key (the
+// row lacks what identifies it) is not checked.
+func (d dupRows) check(key string, r int, c cell, issues *[]Issue, format string) {
+	if key == "" {
+		return
+	}
+	if first, dup := d[key]; dup {
+		*issues = append(*issues, c.issue(format, first))
+		return
+	}
+	d[key] = r + 1
+}
+
+// readList is the frame of the list importers: open the workbook, find the
+// sheet by its header, read every data row that is not blank or a total
+// line, and say when the header has no data under it.
+func readList[T any](r io.Reader, im sheetImport[T]) (*Preview[T], error) {
+	f, err := openWorkbook(r)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p := &Preview[T]{Kind: im.kind}
+	sd, matches, problems := pickSheet(f, im.fields, im.sheets...)
+	if problems != nil {
+		p.Problems = problems
+		return p, nil
+	}
+	if im.header != nil {
+		if issue := im.header(sd); issue != nil {
+			p.Problems = append(p.Problems, *issue)
+			return p, nil
+		}
+	}
+	p.Sheet, p.Header, p.Columns = sd.name, sd.header+1, matches
+	p.Warnings = append(p.Warnings, sd.unusedColumns()...)
+	from, to, limit := sd.dataRows()
+	if limit != nil {
+		p.Problems = append(p.Problems, *limit)
+	}
+	keys := keysOf(im.fields)
+	seen := dupRows{}
+rows:
+	for r := from; r < to; r++ {
+		if sd.blankRow(r, keys) {
+			continue
+		}
+		for _, k := range im.totalCols {
+			if isTotalRow(sd.cell(r, k).text(false)) {
+				continue rows
+			}
+		}
+		p.Rows = append(p.Rows, im.row(sd, r, p, seen))
+	}
+	if len(p.Rows) == 0 && len(p.Problems) == 0 {
+		p.Problems = append(p.Problems, Issue{Sheet: sd.name, Row: sd.header + 1, Reason: "表头下没有数据"})
+	}
+	return p, nil
+}

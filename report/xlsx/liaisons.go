@@ -82,86 +82,58 @@ var liaisonFields = []field{
 // unit and name; the district, when the sheet has no column for it, is
 // taken from the unit's name (鼓楼区住建局 → 鼓楼区) or left empty.
 func ReadLiaisons(r io.Reader) (*Preview[Liaison], error) {
-	f, err := openWorkbook(r)
-	if err != nil {
-		return nil, err
+	return readList(r, sheetImport[Liaison]{
+		kind: "联络员名单", fields: liaisonFields, sheets: []string{"联络员"}, totalCols: []string{"seq", "unit"},
+		row: readLiaison,
+	})
+}
+
+// readLiaison reads one row of a 联络员名单.
+func readLiaison(sd *sheetData, r int, p *Preview[Liaison], seen dupRows) Row[Liaison] {
+	row := Row[Liaison]{Line: r + 1, Action: "新增"}
+	l := &row.Value
+	unit, name := sd.cell(r, "unit"), sd.cell(r, "name")
+	l.Unit = unit.limited("单位", 100, &row.Issues)
+	l.Name = name.limited("姓名", 30, &row.Issues)
+	if l.Unit == "" {
+		row.Issues = append(row.Issues, unit.issue("单位为空"))
 	}
-	defer f.Close()
-	p := &Preview[Liaison]{Kind: "联络员名单"}
-	sd, matches, problems := pickSheet(f, liaisonFields, "联络员")
-	if problems != nil {
-		p.Problems = problems
-		return p, nil
+	if l.Name == "" {
+		row.Issues = append(row.Issues, name.issue("姓名为空"))
 	}
-	p.Sheet, p.Header, p.Columns = sd.name, sd.header+1, matches
-	p.Warnings = append(p.Warnings, sd.unusedColumns()...)
-	from, to, limit := sd.dataRows()
-	if limit != nil {
-		p.Problems = append(p.Problems, *limit)
+	l.District = sd.cell(r, "district").limited("县（市）区", 50, &row.Issues)
+	if l.District == "" {
+		l.District = districtOf(l.Unit)
 	}
-	keys := keysOf(liaisonFields)
-	seen := map[string]int{}
-	for r := from; r < to; r++ {
-		if sd.blankRow(r, keys) {
-			continue
-		}
-		if isTotalRow(sd.cell(r, "seq").text(false)) || isTotalRow(sd.cell(r, "unit").text(false)) {
-			continue
-		}
-		row := Row[Liaison]{Line: r + 1, Action: "新增"}
-		l := &row.Value
-		unit, name := sd.cell(r, "unit"), sd.cell(r, "name")
-		l.Unit = unit.limited("单位", 100, &row.Issues)
-		l.Name = name.limited("姓名", 30, &row.Issues)
-		if l.Unit == "" {
-			row.Issues = append(row.Issues, unit.issue("单位为空"))
-		}
-		if l.Name == "" {
-			row.Issues = append(row.Issues, name.issue("姓名为空"))
-		}
-		l.District = sd.cell(r, "district").limited("县（市）区", 50, &row.Issues)
-		if l.District == "" {
-			l.District = districtOf(l.Unit)
-		}
-		l.Department = sd.cell(r, "department").limited("处（科）室", 50, &row.Issues)
-		l.Title = sd.cell(r, "title").limited("职务", 50, &row.Issues)
-		mc := sd.cell(r, "mobile")
-		if m := mc.text(false); m != "" {
-			digits := strings.Map(func(r rune) rune {
-				if r >= '0' && r <= '9' {
-					return r
-				}
-				if r == ' ' || r == '-' {
-					return -1
-				}
-				return 'x'
-			}, strings.TrimPrefix(strings.TrimPrefix(m, "+86"), "86-"))
-			if len(digits) == 11 && digits[0] == '1' && !strings.Contains(digits, "x") {
-				l.Mobile = digits
-			} else if len(m) <= 40 {
-				l.Mobile = m
-				p.Warnings = append(p.Warnings, mc.issue("手机号码「%s」不是 11 位手机号，按原样保存", m))
-			} else {
-				row.Issues = append(row.Issues, mc.issue("手机号码过长"))
+	l.Department = sd.cell(r, "department").limited("处（科）室", 50, &row.Issues)
+	l.Title = sd.cell(r, "title").limited("职务", 50, &row.Issues)
+	mc := sd.cell(r, "mobile")
+	if m := mc.text(false); m != "" {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
 			}
-		}
-		l.OfficePhone = sd.cell(r, "office").limited("办公电话", 40, &row.Issues)
-		l.Email = sd.cell(r, "email").limited("电子邮箱", 100, &row.Issues)
-		l.Note = sd.cell(r, "note").limited("备注", maxFieldRunes, &row.Issues)
-		if l.Unit != "" && l.Name != "" {
-			key := normHeader(l.Unit) + "\x00" + normHeader(l.Name)
-			if first, dup := seen[key]; dup {
-				row.Issues = append(row.Issues, name.issue("与第%d行重复（同一单位的同名联络员）", first))
-			} else {
-				seen[key] = r + 1
+			if r == ' ' || r == '-' {
+				return -1
 			}
+			return 'x'
+		}, strings.TrimPrefix(strings.TrimPrefix(m, "+86"), "86-"))
+		if len(digits) == 11 && digits[0] == '1' && !strings.Contains(digits, "x") {
+			l.Mobile = digits
+		} else if len(m) <= 40 {
+			l.Mobile = m
+			p.Warnings = append(p.Warnings, mc.issue("手机号码「%s」不是 11 位手机号，按原样保存", m))
+		} else {
+			row.Issues = append(row.Issues, mc.issue("手机号码过长"))
 		}
-		p.Rows = append(p.Rows, row)
 	}
-	if len(p.Rows) == 0 && len(p.Problems) == 0 {
-		p.Problems = append(p.Problems, Issue{Sheet: sd.name, Row: sd.header + 1, Reason: "表头下没有数据"})
+	l.OfficePhone = sd.cell(r, "office").limited("办公电话", 40, &row.Issues)
+	l.Email = sd.cell(r, "email").limited("电子邮箱", 100, &row.Issues)
+	l.Note = sd.cell(r, "note").limited("备注", maxFieldRunes, &row.Issues)
+	if l.Unit != "" && l.Name != "" {
+		seen.check(normHeader(l.Unit)+"\x00"+normHeader(l.Name), r, name, &row.Issues, "与第%d行重复（同一单位的同名联络员）")
 	}
-	return p, nil
+	return row
 }
 
 // districtOf guesses the district from a unit's name: the text up to and
