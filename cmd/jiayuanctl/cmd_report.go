@@ -29,9 +29,10 @@ func withReportCommands(cmds []command) []command {
 				"  --latest           批量时每个小区只打印最近一次定稿的记录\n  --combined         批量时合并为一个 PDF 文件（--out 为文件）\n" +
 				"  --office 名称      打印单位（印在标题下）\n  批量打印时进度显示在标准错误输出",
 			(*cli).cmdPDF},
-		{"xlsx", "summary|actions|liaisons|workreport|template --db 文件 --out 文件.xlsx [--district 县区]",
-			"导出 Excel：汇总表、整改清单、联络员名单、工作报告数据（带图表）或检查模板",
+		{"xlsx", "summary|answers|actions|liaisons|workreport|template --db 文件 --out 文件.xlsx [--district 县区]",
+			"导出 Excel：汇总表、答题明细、整改清单、联络员名单、工作报告数据（带图表）或检查模板",
 			"  summary      汇总表：每个小区一行（最近一次定稿的检查），各检查项结果、章节得分、总分、一票否决、数据不足\n" +
+				"  answers      答题明细：每个小区最近一次定稿的检查，每个已填写的检查项一行（结果、数值、备注、照片数…），可在 Excel 中筛选\n" +
 				"  actions      整改清单（--open 只列未完成的）\n  liaisons     联络员名单（附件2）\n" +
 				"  workreport   工作报告数据：检查、达标、一票否决数，主要问题及图表（--pass 达标分数，默认 80）\n" +
 				"  template     检查模板工作簿（--template 编号 --version 版本，默认为最新的默认模板）\n" +
@@ -266,11 +267,11 @@ func (c *cli) cmdXLSX(args []string) error {
 		return err
 	}
 	switch *kind {
-	case "summary", "actions", "liaisons", "workreport", "report", "template":
+	case "summary", "answers", "actions", "liaisons", "workreport", "report", "template":
 	case "":
-		return misuse("请指定导出类型：summary、actions、liaisons、workreport 或 template")
+		return misuse("请指定导出类型：summary、answers、actions、liaisons、workreport 或 template")
 	default:
-		return misuse("导出类型「%s」无法识别（summary、actions、liaisons、workreport、template）", *kind)
+		return misuse("导出类型「%s」无法识别（summary、answers、actions、liaisons、workreport、template）", *kind)
 	}
 	if *out == "" {
 		return misuse("缺少 --out：请指定输出的 .xlsx 文件")
@@ -300,6 +301,15 @@ func (c *cli) cmdXLSX(args []string) error {
 		}
 		write = func(w io.Writer) error {
 			return xlsx.WriteSummary(w, c.latestResults(db, *district), xlsx.SummaryOptions{Title: orTitle("“美好家园”小区检查汇总表"), Template: tpl, At: now})
+		}
+	case "answers":
+		if *district != "" {
+			if ds, err := db.Districts(c.ctx); err == nil && !contains(ds, *district) {
+				return fmt.Errorf("没有县（市）区「%s」的小区（已有：%s）", *district, strings.Join(ds, "、"))
+			}
+		}
+		write = func(w io.Writer) error {
+			return xlsx.WriteAnswers(w, c.latestResults(db, *district), xlsx.AnswersOptions{Title: orTitle("“美好家园”检查答题明细"), At: now})
 		}
 	case "actions":
 		rows, err := c.actionRows(db, *district, *openOnly)
