@@ -368,7 +368,7 @@ func (u *App) openStartScreen() {
 		u.tabs.SelectIndex(2)
 	case ScreenSettings:
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
-	case ScreenRanking, ScreenDashboard, ScreenLiaisons, ScreenAssignments:
+	case ScreenRanking, ScreenDashboard, ScreenLiaisons, ScreenAssignments, ScreenReports:
 		u.office.show(u.opts.Screen)
 	case ScreenExport, ScreenImport, ScreenConflicts, ScreenDevices, ScreenHistory:
 		u.selectExchange()

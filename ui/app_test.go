@@ -22,7 +22,7 @@ func TestNewShowsTabs(t *testing.T) {
 	if got := u.window.Title(); got != "家园巡检" {
 		t.Errorf("window title = %q, want 家园巡检", got)
 	}
-	want := []string{"小区列表", "检查", "整改", "导入导出", "统计", "设置"}
+	want := []string{"小区列表", "检查", "整改", "导入导出", "统计", "报表", "设置"}
 	if len(u.tabs.Items) != len(want) {
 		t.Fatalf("got %d tabs, want %d", len(u.tabs.Items), len(want))
 	}

@@ -14,31 +14,41 @@ const (
 	ScreenLiaisons  = "liaisons"
 	// ScreenAssignments is 检查任务 (ui/assignments.go).
 	ScreenAssignments = "assignments"
+	// ScreenReports is 报表 (ui/reports.go).
+	ScreenReports = "reports"
 )
 
 // officeScreens are the office's tabs: 评选 (ranking and picks), 统计
-// (dashboard and work report) and 联络员 (the liaison list). 评选 and 联络员
-// are shown to the 区局 and 市局 roles; an inspector has 统计 only.
+// (dashboard and work report), 联络员 (the liaison list), 检查任务 and 报表
+// (Excel exports, batch printing, Excel imports). 评选, 联络员 and 检查任务
+// are shown to the 区局 and 市局 roles; an inspector has 统计 and 报表
+// (without its imports: printing the records of a team's communities and
+// the 汇总表 are an inspector's business too, the community list and the
+// template are the office's).
 type officeScreens struct {
 	u         *App
 	ranking   *rankingScreen
 	dashboard *dashboardScreen
 	liaisons  *liaisonsScreen
 	assign    *assignmentsScreen   // 检查任务
+	reports   *reportsScreen       // 报表
 	items     []*container.TabItem // in the window's tabs while shown
 }
 
 func newOfficeScreens(u *App) *officeScreens {
 	return &officeScreens{u: u, ranking: newRankingScreen(u), dashboard: newDashboardScreen(u), liaisons: newLiaisonsScreen(u),
-		assign: newAssignmentsScreen(u)}
+		assign: newAssignmentsScreen(u), reports: newReportsScreen(u)}
 }
 
-// tabItems are the office's tabs for the role set in 设置 (统计 only for
-// an inspector).
+// tabItems are the office's tabs for the role set in 设置 (统计 and 报表
+// only for an inspector).
 func (o *officeScreens) tabItems() []*container.TabItem {
 	dashboard := container.NewTabItemWithIcon(lang.L("统计"), theme.GridIcon(), o.dashboard.content)
-	if o.u.prefs.Role() == RoleInspector {
-		o.items = []*container.TabItem{dashboard}
+	reports := container.NewTabItemWithIcon(lang.L("报表"), theme.DocumentPrintIcon(), o.reports.content)
+	inspector := o.u.prefs.Role() == RoleInspector
+	o.reports.setInspector(inspector)
+	if inspector {
+		o.items = []*container.TabItem{dashboard, reports}
 		return o.items
 	}
 	o.items = []*container.TabItem{
@@ -46,6 +56,7 @@ func (o *officeScreens) tabItems() []*container.TabItem {
 		dashboard,
 		container.NewTabItemWithIcon(lang.L("联络员"), theme.AccountIcon(), o.liaisons.content),
 		container.NewTabItemWithIcon(lang.L("检查任务"), theme.CalendarIcon(), o.assign.content),
+		reports,
 	}
 	return o.items
 }
@@ -61,6 +72,8 @@ func (o *officeScreens) selected(content fyne.CanvasObject) {
 		o.liaisons.reload()
 	case o.assign.content:
 		o.assign.reload()
+	case o.reports.content:
+		o.reports.reload()
 	}
 }
 
@@ -68,7 +81,7 @@ func (o *officeScreens) selected(content fyne.CanvasObject) {
 // ScreenLiaisons). An inspector, who has 统计 only, gets the other tabs
 // for the session when a screen is asked for by name (--screen).
 func (o *officeScreens) show(screen string) {
-	if len(o.items) < 3 {
+	if len(o.items) < 4 {
 		o.removeTabs()
 		role := o.u.prefs.Role()
 		o.u.prefs.SetRole(RoleDistrict)
@@ -86,6 +99,8 @@ func (o *officeScreens) show(screen string) {
 		content = o.liaisons.content
 	case ScreenAssignments:
 		content = o.assign.content
+	case ScreenReports:
+		content = o.reports.content
 	default:
 		return
 	}

@@ -100,7 +100,7 @@ func TestRankingScreenPicksWithLimits(t *testing.T) {
 	ctx := context.Background()
 	db := officeDB(t)
 	u := newRoleUI(t, db, RoleDistrict, "鼓楼区")
-	if titles := tabTitles(u); !strings.Contains(titles, "评选 统计 联络员 检查任务 设置") {
+	if titles := tabTitles(u); !strings.Contains(titles, "评选 统计 联络员 检查任务 报表 设置") {
 		t.Fatalf("tabs: %s", titles)
 	}
 	u.office.show(ScreenRanking)
