@@ -39,8 +39,8 @@ func TestWelcomeAsksNameAndKeepsIt(t *testing.T) {
 	if u.settings.name.Text != "王芳" || u.settings.role.SelectedIndex() != 1 {
 		t.Errorf("设置 shows %q, role %d", u.settings.name.Text, u.settings.role.SelectedIndex())
 	}
-	if len(u.office.items) != 4 {
-		t.Errorf("区局 role: %d office tabs, want 4", len(u.office.items))
+	if len(u.office.items) != 5 {
+		t.Errorf("区局 role: %d office tabs, want 5", len(u.office.items))
 	}
 }
 
