@@ -44,6 +44,7 @@ type reportsScreen struct {
 
 	// Exports.
 	summaryBtn   *widget.Button
+	answersBtn   *widget.Button
 	actionFilter *widget.Select
 	actionsBtn   *widget.Button
 
@@ -99,12 +100,16 @@ func newReportsScreen(u *App) *reportsScreen {
 
 	s.summaryBtn = widget.NewButtonWithIcon(lang.L("导出汇总表（Excel）"), theme.DocumentSaveIcon(), s.exportSummary)
 	s.summaryBtn.Importance = widget.HighImportance
+	s.answersBtn = widget.NewButtonWithIcon(lang.L("导出答题明细（Excel）"), theme.DocumentSaveIcon(), s.exportAnswers)
 	s.actionFilter = widget.NewSelect([]string{lang.L("未完成"), lang.L("逾期"), lang.L("已整改"), lang.L("全部")}, nil)
 	s.actionFilter.SetSelectedIndex(int(store.ActionsOpen))
 	s.actionsBtn = widget.NewButtonWithIcon(lang.L("导出整改清单（Excel）"), theme.DocumentSaveIcon(), s.exportActions)
 	exportCard := widget.NewCard(lang.L("导出 Excel"), "", container.NewVBox(
 		widget.NewLabel(lang.L("汇总表：每个小区一行（最近一次定稿的检查），各检查项结果、章节得分、总分、一票否决、评选初审")),
 		container.NewHBox(s.summaryBtn),
+		widget.NewSeparator(),
+		widget.NewLabel(lang.L("答题明细：每个已填写的检查项一行（结果、数值、备注、照片数），可在 Excel 中筛选")),
+		container.NewHBox(s.answersBtn),
 		widget.NewSeparator(),
 		container.NewHBox(s.actionsBtn, widget.NewLabel(lang.L("状态")), s.actionFilter),
 	))
@@ -373,6 +378,35 @@ func (s *reportsScreen) exportSummary() {
 		}, func(n int) string {
 			return fmt.Sprintf(lang.L("汇总表已导出：%d 个小区。"), n)
 		}, lang.L("所选范围内没有小区，未导出汇总表。"))
+	})
+}
+
+// exportAnswers writes the 答题明细 of the latest finalized record of each
+// community in scope.
+func (s *reportsScreen) exportAnswers() {
+	sc := s.scope()
+	s.chooseSave(s.defaultFileName(sc, "答题明细", ".xlsx"), []string{".xlsx"}, func(path string) {
+		now := s.u.now()
+		s.writeExport(path, lang.L("正在导出答题明细…"), func(ctx context.Context, w io.Writer) (int, error) {
+			n, records := 0, 0
+			inspected := func(yield func(xlsx.Result, error) bool) {
+				for r, err := range scopeResults(ctx, s.u.db, sc, &n) {
+					if err == nil && r.Record != nil {
+						records++
+					}
+					if !yield(r, err) {
+						return
+					}
+				}
+			}
+			err := xlsx.WriteAnswers(w, inspected, xlsx.AnswersOptions{Title: scopeTitle(sc, "“美好家园”检查答题明细"), At: now})
+			if err == nil && records == 0 {
+				err = errNothing
+			}
+			return records, err
+		}, func(n int) string {
+			return fmt.Sprintf(lang.L("答题明细已导出：%d 个小区的检查记录。"), n)
+		}, lang.L("所选范围内没有已定稿的检查记录，未导出答题明细。"))
 	})
 }
 

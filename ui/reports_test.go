@@ -453,3 +453,49 @@ func TestReportsInspectorHasNoImports(t *testing.T) {
 		t.Error("the city office should see the imports")
 	}
 }
+
+func TestReportsExportAnswers(t *testing.T) {
+	db := demoDB(t)
+	district, recs := biggestDistrict(t, db)
+	_, s, _, offered := reportsUI(t, db, district)
+	test.Tap(s.answersBtn)
+	if want := district + "答题明细-2024-09-10.xlsx"; len(*offered) != 1 || (*offered)[0] != want {
+		t.Fatalf("offered %q, want %q", *offered, want)
+	}
+	f, err := excelize.OpenFile(s.exported)
+	if err != nil {
+		t.Fatalf("%v (result %q)", err, s.result.Text)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(xlsx.AnswersSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idCol := -1
+	got := map[string]int{}
+	for _, r := range rows {
+		if i := slices.Index(r, "检查记录编号"); i >= 0 && idCol < 0 {
+			idCol = i
+			continue
+		}
+		if idCol >= 0 && len(r) > idCol {
+			if r[1] != district {
+				t.Errorf("a %s answer in the %s export", r[1], district)
+			}
+			got[r[idCol]]++
+		}
+	}
+	var want []string
+	for _, r := range recs {
+		want = append(want, r.InspectionID)
+		if got[r.InspectionID] < 10 {
+			t.Errorf("%s (%s): %d answer rows", r.CommunityName, r.InspectionID, got[r.InspectionID])
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("answers of %d records, want %d", len(got), len(want))
+	}
+	if !strings.Contains(s.result.Text, "答题明细已导出") {
+		t.Errorf("result %q", s.result.Text)
+	}
+}
