@@ -86,6 +86,8 @@ shot exchange-history --screen=history
 # 检查任务: assignments in every state (scripts/assignfixture).
 (cd "$root" && GOCACHE=$gocache GOMODCACHE=$gomodcache go run ./scripts/assignfixture --db "$db" >/dev/null)
 shot assignments --screen=assignments
+# 报表: exports, batch printing and the Excel imports.
+shot reports --screen=reports
 set_language en
 shot inspect-en --screen=inspect --inspection="$draft" --item=11.1
 set_language zh-CN

@@ -82,19 +82,21 @@ func newReportsScreen(u *App) *reportsScreen {
 	s.street = widget.NewSelect(nil, func(string) { s.refreshScope() })
 	s.from = widget.NewDateEntry()
 	s.from.OnChanged = func(*time.Time) { s.refreshScope() }
+	s.from.SetPlaceHolder(lang.L("不限"))
 	s.to = widget.NewDateEntry()
+	s.to.SetPlaceHolder(lang.L("不限"))
 	s.to.OnChanged = func(*time.Time) { s.refreshScope() }
 	clearDates := widget.NewButtonWithIcon(lang.L("不限日期"), theme.ContentClearIcon(), func() {
 		s.from.SetDate(nil)
 		s.to.SetDate(nil)
 	})
 	s.scopeInfo = widget.NewLabel("")
-	s.scopeInfo.Wrapping = fyne.TextWrapWord
+	s.scopeInfo.Wrapping = fyne.TextWrapBreak
 	scopeForm := widget.NewForm(
 		widget.NewFormItem(lang.L("县（市）区"), s.district),
 		widget.NewFormItem(lang.L("街道（乡镇）"), s.street),
 		widget.NewFormItem(lang.L("检查日期"), container.NewBorder(nil, nil, nil, clearDates,
-			container.NewGridWithColumns(3, s.from, container.NewCenter(widget.NewLabel(lang.L("至"))), s.to))),
+			container.NewGridWithColumns(2, container.NewBorder(nil, nil, nil, widget.NewLabel(lang.L("至")), s.from), s.to))),
 	)
 	scopeCard := widget.NewCard(lang.L("范围"), lang.L("导出和批量打印都只含所选范围内的小区"), container.NewVBox(scopeForm, s.scopeInfo))
 
@@ -104,19 +106,16 @@ func newReportsScreen(u *App) *reportsScreen {
 	s.actionFilter = widget.NewSelect([]string{lang.L("未完成"), lang.L("逾期"), lang.L("已整改"), lang.L("全部")}, nil)
 	s.actionFilter.SetSelectedIndex(int(store.ActionsOpen))
 	s.actionsBtn = widget.NewButtonWithIcon(lang.L("导出整改清单（Excel）"), theme.DocumentSaveIcon(), s.exportActions)
-	exportCard := widget.NewCard(lang.L("导出 Excel"), "", container.NewVBox(
-		widget.NewLabel(lang.L("汇总表：每个小区一行（最近一次定稿的检查），各检查项结果、章节得分、总分、一票否决、评选初审")),
-		container.NewHBox(s.summaryBtn),
-		widget.NewSeparator(),
-		widget.NewLabel(lang.L("答题明细：每个已填写的检查项一行（结果、数值、备注、照片数），可在 Excel 中筛选")),
-		container.NewHBox(s.answersBtn),
-		widget.NewSeparator(),
+	exportCard := widget.NewCard(lang.L("导出 Excel"), lang.L("汇总表和答题明细取每个小区最近一次定稿的检查"), container.NewVBox(
+		container.NewHBox(s.summaryBtn, s.answersBtn),
 		container.NewHBox(s.actionsBtn, widget.NewLabel(lang.L("状态")), s.actionFilter),
 	))
+	s.summaryBtn.Importance = widget.HighImportance
+	s.answersBtn.Importance = widget.HighImportance
 
 	printCard := s.buildPrintCard()
 	s.result = widget.NewLabel("")
-	s.result.Wrapping = fyne.TextWrapWord
+	s.result.Wrapping = fyne.TextWrapBreak
 	left := container.NewVBox(scopeCard, exportCard, printCard, s.result)
 
 	s.importCard = s.buildImportCard()
@@ -265,6 +264,10 @@ func (s *reportsScreen) refreshScope() {
 	seq, sc := s.seq, s.scope()
 	s.u.async(func() {
 		recs, err := s.u.db.ScopeLatestFinalized(s.u.ctx, sc)
+		var rows []store.CommunityRow
+		if err == nil && !sc.Dated() {
+			rows, err = s.u.db.ListCommunityRows(s.u.ctx, store.CommunityRowFilter{District: sc.District, Street: sc.Street})
+		}
 		fyne.Do(func() {
 			if seq != s.seq {
 				return
@@ -275,8 +278,12 @@ func (s *reportsScreen) refreshScope() {
 				return
 			}
 			s.scopeInfo.Importance = widget.MediumImportance
-			s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。已定稿的小区 %d 个（批量打印每个小区最近一次定稿的记录）。"),
-				strings.TrimSuffix(scopeName(sc)+" "+scopeDates(sc), " "), len(recs)))
+			name := strings.TrimSuffix(scopeName(sc)+" "+scopeDates(sc), " ")
+			if sc.Dated() {
+				s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。检查日期在范围内的已定稿小区 %d 个。"), name, len(recs)))
+			} else {
+				s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。小区 %d 个，其中已定稿 %d 个。"), name, len(rows), len(recs)))
+			}
 		})
 	})
 }

@@ -71,7 +71,7 @@ func (s *reportsScreen) buildImportCard() *widget.Card {
 	p.figuresBtn = widget.NewButtonWithIcon(lang.L("导入满意度与投诉数据…"), theme.UploadIcon(), func() { s.chooseImport(importFigures) })
 	p.templateBtn = widget.NewButtonWithIcon(lang.L("导入检查模板…"), theme.UploadIcon(), func() { s.chooseImport(importTemplate) })
 	p.summary = widget.NewLabel(lang.L("选择一个 Excel 文件（.xlsx）：先显示预览（新增、更新的行和每个错误的位置），确认后才写入。"))
-	p.summary.Wrapping = fyne.TextWrapWord
+	p.summary.Wrapping = fyne.TextWrapBreak
 	p.list = widget.NewList(
 		func() int { return len(p.lines) },
 		func() fyne.CanvasObject {
@@ -100,7 +100,7 @@ func (s *reportsScreen) buildImportCard() *widget.Card {
 	p.skipBtn.Importance = widget.WarningImportance
 	p.discard = widget.NewButtonWithIcon(lang.L("放弃"), theme.CancelIcon(), s.discardImport)
 	p.message = widget.NewLabel("")
-	p.message.Wrapping = fyne.TextWrapWord
+	p.message.Wrapping = fyne.TextWrapBreak
 	p.buttonBar = container.NewHBox(p.applyBtn, p.skipBtn, p.discard)
 	p.buttonBar.Hide()
 	top := container.NewVBox(container.NewGridWithColumns(3, p.communitiesBtn, p.figuresBtn, p.templateBtn), p.summary)
@@ -153,7 +153,11 @@ func (s *reportsScreen) readImport(ctx context.Context, kind, path string) (*imp
 		}
 		xlsx.MatchCommunities(p, existing)
 		return rowsPreview(kind, path, p, func(v inspection.Community) string {
-			return fmt.Sprintf("%s｜%s｜%s｜%s｜%d户", v.Name, v.District, v.Street, v.PropertyCompany, v.Households)
+			households := "—"
+			if v.Households > 0 {
+				households = fmt.Sprintf("%d户", v.Households)
+			}
+			return fmt.Sprintf("%s｜%s｜%s｜%s｜%s", v.Name, v.District, v.Street, v.PropertyCompany, households)
 		}, func(ctx context.Context, rows []xlsx.Row[inspection.Community]) error {
 			var add, update []inspection.Community
 			for _, r := range rows {

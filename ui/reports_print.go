@@ -29,6 +29,7 @@ func (s *reportsScreen) buildPrintCard() *widget.Card {
 	s.printMode = widget.NewRadioGroup([]string{lang.L("每个小区一个文件（选择文件夹）"), lang.L("合并为一个 PDF 文件")}, nil)
 	s.printMode.SetSelected(s.printMode.Options[printFolder])
 	s.printMode.Required = true
+	s.printMode.Horizontal = true
 	s.printBtn = widget.NewButtonWithIcon(lang.L("批量打印检查记录表（PDF）"), theme.DocumentPrintIcon(), s.startPrint)
 	s.printBtn.Importance = widget.HighImportance
 	s.progress = widget.NewProgressBar()
