@@ -19,6 +19,10 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
 
+// maxCombined is the most records one combined PDF takes: it is built in
+// memory (report/pdf.WriteCombined).
+const maxCombined = 500
+
 // Print modes, in the order of the choice.
 const (
 	printFolder   = iota // one file per record in a new folder
@@ -55,6 +59,8 @@ func (s *reportsScreen) startPrint() {
 				s.showResult(false, fmt.Sprintf(lang.L("未能列出检查记录：%v"), err))
 			case len(recs) == 0:
 				s.showResult(false, lang.L("所选范围内没有已定稿的检查记录，没有可打印的。"))
+			case combined && len(recs) > maxCombined:
+				s.showResult(false, fmt.Sprintf(lang.L("合并为一个 PDF 最多 %d 份，所选范围内有 %d 份：请缩小范围，或选「每个小区一个文件」。"), maxCombined, len(recs)))
 			case combined:
 				s.chooseSave(s.defaultFileName(sc, "检查记录表", ".pdf"), []string{".pdf"}, func(path string) {
 					s.print(recs, path, true)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,9 +14,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jiayuan-inspect/jiayuan/inspection"
+	"github.com/jiayuan-inspect/jiayuan/report/pdf"
 	"github.com/jiayuan-inspect/jiayuan/report/xlsx"
 	"github.com/jiayuan-inspect/jiayuan/store"
 	"github.com/jiayuan-inspect/jiayuan/store/demo"
@@ -497,5 +500,25 @@ func TestReportsExportAnswers(t *testing.T) {
 	}
 	if !strings.Contains(s.result.Text, "答题明细已导出") {
 		t.Errorf("result %q", s.result.Text)
+	}
+}
+
+// TestReportsPrintResultNamesFailures checks the message after a batch in
+// which one record failed: how many, where, which community and why.
+func TestReportsPrintResultNamesFailures(t *testing.T) {
+	db, _ := openTestDB(t)
+	u := newRoleUI(t, db, RoleDistrict, "鼓楼区")
+	s := u.office.reports
+	id := "01a219ef-24d6-74ca-8022-1d6db8487e42"
+	res := pdf.BatchResult{Files: []string{"/x/a.pdf", "/x/b.pdf"},
+		Failed: []pdf.BatchError{{ID: id, Err: errors.New("照片文件损坏")}}}
+	s.printDone(3, "/x", false, res, errors.New("1 份检查记录打印失败"), false, map[string]string{id: "怡乐花园"}, time.Second)
+	for _, want := range []string{"已生成 2 个 PDF 文件（共 3 份），位于 /x", "未能打印：怡乐花园（记录 b8487e42）：照片文件损坏"} {
+		if !strings.Contains(s.result.Text, want) {
+			t.Errorf("result %q lacks %q", s.result.Text, want)
+		}
+	}
+	if s.result.Importance != widget.DangerImportance {
+		t.Errorf("a batch with a failure is shown as %v", s.result.Importance)
 	}
 }
