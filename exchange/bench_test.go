@@ -95,16 +95,16 @@ func readForMerge(b *testing.B, db *store.DB, pkg string) (store.Package, func()
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := o.readContents(ctx, Limits{}.withDefaults())
+	c, err := o.checkContents(ctx, Limits{}.withDefaults())
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := validateRows(ctx, db, c.rows); err != nil {
+	if err := validatePackage(ctx, db, c); err != nil {
 		b.Fatal(err)
 	}
 	h := o.env.Header
 	p := store.Package{ID: h.PackageID, Digest: hex.EncodeToString(o.env.Digest[:]), FileName: filepath.Base(pkg), SignerID: h.SignerID,
-		SignerName: h.SignerName, CreatedAt: h.CreatedAt, Rows: c.rows, PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
+		SignerName: h.SignerName, CreatedAt: h.CreatedAt, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
 	return p, func() { c.close(); o.close() }
 }
 

@@ -121,12 +121,12 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 	}
 
 	imp.progress(path, "读取", 0, 1)
-	c, err := o.readContents(ctx, imp.lim)
+	c, err := o.checkContents(ctx, imp.lim)
 	if err != nil {
 		return refuse(res, name, err)
 	}
 	defer c.close()
-	if err := validateRows(ctx, imp.db, c.rows); err != nil {
+	if err := validatePackage(ctx, imp.db, c); err != nil {
 		return refuse(res, name, err)
 	}
 	if imp.backup == "" {
@@ -136,7 +136,7 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		}
 	}
 	pkg := store.Package{ID: h.PackageID, Digest: digest, FileName: name, SignerID: h.SignerID, SignerName: h.SignerName,
-		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: c.rows, PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
+		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
 	counts, err := imp.db.MergePackage(ctx, pkg, func(done, total int) { imp.progress(path, "合并", done, total) })
 	if errors.Is(err, store.ErrDuplicatePackage) {
 		rec, _, _ := imp.db.FindImport(ctx, h.PackageID, digest)

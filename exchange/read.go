@@ -115,9 +115,10 @@ func isExchangeError(err error) bool {
 // contents is what a package's database holds, checked.
 type contents struct {
 	meta   map[string]string
-	rows   []store.Row
+	rows   []store.Row // readContents only; checkContents leaves rows in the file
 	counts map[string]int
-	db     *sql.DB // open for reading photos; closed by close
+	format int
+	db     *sql.DB // open for reading rows and photos; closed by close
 }
 
 func (c *contents) close() {
@@ -129,29 +130,67 @@ func (c *contents) close() {
 // readContents opens the package's database as hostile input and reads
 // every row through named columns after checking sizes.
 func (o *opened) readContents(ctx context.Context, lim Limits) (*contents, error) {
-	db, err := openPackageDB(ctx, o.env.DBPath, o.env.Header.Format)
+	c, err := o.checkContents(ctx, lim)
 	if err != nil {
 		return nil, err
 	}
-	c := &contents{db: db, counts: map[string]int{}}
-	if err := c.readMeta(ctx, o.env.Header); err != nil {
-		c.close()
-		return nil, err
-	}
-	for _, e := range formatEntities(o.env.Header.Format) {
-		rows, err := readTable(ctx, db, e, lim)
+	for _, e := range formatEntities(c.format) {
+		err := c.each(ctx, e, func(r store.Row) error {
+			c.rows = append(c.rows, r)
+			return nil
+		})
 		if err != nil {
 			c.close()
 			return nil, err
 		}
-		c.rows = append(c.rows, rows...)
-		c.counts[e] = len(rows)
+	}
+	return c, nil
+}
+
+// checkContents opens the package's database as hostile input and checks
+// its metadata, every table's row count and cell sizes and the photos;
+// the rows are then read, one at a time, with each.
+func (o *opened) checkContents(ctx context.Context, lim Limits) (*contents, error) {
+	db, err := openPackageDB(ctx, o.env.DBPath, o.env.Header.Format)
+	if err != nil {
+		return nil, err
+	}
+	c := &contents{db: db, counts: map[string]int{}, format: o.env.Header.Format}
+	if err := c.readMeta(ctx, o.env.Header); err != nil {
+		c.close()
+		return nil, err
+	}
+	for _, e := range formatEntities(c.format) {
+		if c.counts[e], err = checkTable(ctx, db, e, lim); err != nil {
+			c.close()
+			return nil, err
+		}
 	}
 	if c.counts["photos"], err = checkPhotoTable(ctx, db, lim); err != nil {
 		c.close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// rowCount is how many record rows the package holds.
+func (c *contents) rowCount() int {
+	n := 0
+	for _, e := range formatEntities(c.format) {
+		n += c.counts[e]
+	}
+	return n
+}
+
+// source streams the rows as store.Package.Rows wants them (an entity the
+// package's format lacks has none).
+func (c *contents) source(ctx context.Context) func(entity string, yield func(store.Row) error) error {
+	return func(entity string, yield func(store.Row) error) error {
+		if _, ok := c.counts[entity]; !ok {
+			return nil
+		}
+		return c.each(ctx, entity, yield)
+	}
 }
 
 func (c *contents) readMeta(ctx context.Context, h Header) error {
@@ -169,17 +208,18 @@ func (c *contents) readMeta(ctx context.Context, h Header) error {
 	return nil
 }
 
-func readTable(ctx context.Context, db *sql.DB, entity string, lim Limits) ([]store.Row, error) {
+// checkTable counts an entity's rows and refuses oversized cells before
+// any row is read.
+func checkTable(ctx context.Context, db *sql.DB, entity string, lim Limits) (int, error) {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+entity).Scan(&n); err != nil {
-		return nil, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
+		return 0, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
 	}
 	if n > lim.MaxRows {
-		return nil, fmt.Errorf("%w：%s 有 %d 行，超过上限 %d", ErrTooLarge, entity, n, lim.MaxRows)
+		return 0, fmt.Errorf("%w：%s 有 %d 行，超过上限 %d", ErrTooLarge, entity, n, lim.MaxRows)
 	}
-	var names, tooBig []string
+	var tooBig []string
 	for _, c := range store.TravelColumns(entity) {
-		names = append(names, c.Name)
 		if c.Kind == store.Text {
 			max := lim.MaxText
 			if entity == "templates" && c.Name == "body" {
@@ -192,40 +232,57 @@ func readTable(ctx context.Context, db *sql.DB, entity string, lim Limits) ([]st
 	var big string
 	err := db.QueryRowContext(ctx, `SELECT id FROM `+entity+` WHERE `+strings.Join(tooBig, " OR ")+` LIMIT 1`).Scan(&big)
 	if err == nil {
-		return nil, fmt.Errorf("%w：%s 中的记录 %.40q 有超长字段", ErrTooLarge, entity, big)
+		return 0, fmt.Errorf("%w：%s 中的记录 %.40q 有超长字段", ErrTooLarge, entity, big)
 	} else if err != sql.ErrNoRows {
-		return nil, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
+		return 0, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+`, clock FROM `+entity+` ORDER BY id`)
+	return n, nil
+}
+
+// each reads an entity's rows through named columns, one at a time:
+// answers ordered by inspection (one inspection's answers together), the
+// others by id.
+func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) error) error {
+	var names []string
+	for _, col := range store.TravelColumns(entity) {
+		names = append(names, col.Name)
+	}
+	order := "id"
+	if entity == "answers" {
+		order = "inspection_id, id"
+	}
+	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+`, clock FROM `+entity+` ORDER BY `+order)
 	if err != nil {
-		return nil, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
+		return fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
 	}
 	defer rows.Close()
-	out := make([]store.Row, 0, n)
+	vals := make([]any, len(names)+1)
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		vals := make([]any, len(names)+1)
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		clear(vals)
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("%w：%s：%v", ErrHostile, entity, err)
+			return fmt.Errorf("%w：%s：%v", ErrHostile, entity, err)
 		}
 		norm, err := store.NormalizeRow(entity, vals[:len(names)])
 		if err != nil {
-			return nil, fmt.Errorf("%w：%v", ErrHostile, err)
+			return fmt.Errorf("%w：%v", ErrHostile, err)
 		}
 		r := store.Row{Entity: entity, Values: norm}
 		clock, _ := vals[len(names)].(string)
 		if r.Clock, err = store.ParseClock(clock); err != nil {
-			return nil, fmt.Errorf("%w：%s %.40q：%v", ErrHostile, entity, r.ID(), err)
+			return fmt.Errorf("%w：%s %.40q：%v", ErrHostile, entity, r.ID(), err)
 		}
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%w：%s：%v", ErrHostile, entity, err)
+		return fmt.Errorf("%w：%s：%v", ErrHostile, entity, err)
 	}
-	return out, nil
+	return nil
 }
 
 func checkPhotoTable(ctx context.Context, db *sql.DB, lim Limits) (int, error) {

@@ -36,32 +36,120 @@ func validateRows(ctx context.Context, db *store.DB, rows []store.Row) error {
 	return err
 }
 
-// validate checks rows and returns how many references it could not
-// check (only without a data file).
-func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) {
+func newValidator(ctx context.Context, db *store.DB) *validator {
 	v := &validator{ctx: ctx, db: db, byID: map[string]map[string]store.Row{},
 		answersOf: map[string]map[string]inspection.Answer{}, templates: map[string]*inspection.Template{},
 		checked: map[string]inspection.Inspection{}}
 	for _, e := range store.Entities {
 		v.byID[e] = map[string]store.Row{}
 	}
+	return v
+}
+
+// check validates one row, counting references it could not check.
+func (v *validator) check(r store.Row) error {
+	err := v.row(r)
+	if errors.Is(err, errUnchecked) {
+		v.unknown++
+	} else if err != nil {
+		return fmt.Errorf("%w：%s %.40q：%w", ErrHostile, entityLabel[r.Entity], r.ID(), err)
+	}
+	return nil
+}
+
+func (v *validator) checkDigest(r store.Row) error {
+	if err := v.finalizedDigest(r); err != nil && !errors.Is(err, errUnchecked) {
+		return fmt.Errorf("%w：检查记录 %s：%w", ErrHostile, r.ID(), err)
+	}
+	return nil
+}
+
+// validate checks rows and returns how many references it could not
+// check (only without a data file).
+func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) {
+	v := newValidator(ctx, db)
 	for _, r := range rows {
 		v.byID[r.Entity][r.ID()] = r
 	}
 	for _, r := range rows {
-		err := v.row(r)
-		if errors.Is(err, errUnchecked) {
-			v.unknown++
-		} else if err != nil {
-			return v.unknown, fmt.Errorf("%w：%s %.40q：%w", ErrHostile, entityLabel[r.Entity], r.ID(), err)
+		if err := v.check(r); err != nil {
+			return v.unknown, err
 		}
 	}
 	for _, r := range v.byID["inspections"] {
-		if err := v.finalizedDigest(r); err != nil && !errors.Is(err, errUnchecked) {
-			return v.unknown, fmt.Errorf("%w：检查记录 %s：%w", ErrHostile, r.ID(), err)
+		if err := v.checkDigest(r); err != nil {
+			return v.unknown, err
 		}
 	}
 	return v.unknown, nil
+}
+
+// validatePackage checks every row of a package as validate does, reading
+// the rows from its database one at a time: only the communities,
+// templates and inspections are held (references point at them), and the
+// answers of one inspection at a time (for its content digest).
+func validatePackage(ctx context.Context, db *store.DB, c *contents) error {
+	v := newValidator(ctx, db)
+	var held []store.Row
+	for _, e := range []string{"communities", "templates", "inspections"} {
+		err := c.each(ctx, e, func(r store.Row) error {
+			v.byID[e][r.ID()] = r
+			held = append(held, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, r := range held {
+		if err := v.check(r); err != nil {
+			return err
+		}
+	}
+	digested := map[string]bool{}
+	cur := ""
+	flush := func() error {
+		digested[cur] = true
+		if r, ok := v.byID["inspections"][cur]; ok {
+			if err := v.checkDigest(r); err != nil {
+				return err
+			}
+		}
+		delete(v.answersOf, cur)
+		return nil
+	}
+	err := c.each(ctx, "answers", func(r store.Row) error {
+		if id := r.Str("inspection_id"); id != cur {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = id
+		}
+		return v.check(r)
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range held {
+		if r.Entity == "inspections" && !digested[r.ID()] {
+			if err := v.checkDigest(r); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range formatEntities(c.format) {
+		switch e {
+		case "communities", "templates", "inspections", "answers":
+			continue
+		}
+		if err := c.each(ctx, e, v.check); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // missing reports a reference found nowhere: an error with a data file,

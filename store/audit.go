@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // auditedTables are the tables whose rows the audit log follows; each has
@@ -80,7 +81,22 @@ const (
 	actionFinalize = "finalize"
 	actionAmend    = "amend"
 	actionImport   = "import"
+	// actionImportBatch is one entry for many rows new here that one
+	// import wrote: entity_id is empty and new holds each row's state
+	// (as snapshot renders it), one per line. A row's JSON never holds a
+	// raw newline.
+	actionImportBatch = "import-batch"
 )
+
+// batchStates splits an import-batch entry's new into the rows' ids and
+// states.
+func batchStates(newState string, fn func(id, state string)) {
+	for line := range strings.SplitSeq(newState, "\n") {
+		if line != "" {
+			fn(jsonField(line, "id"), line)
+		}
+	}
+}
 
 func auditHash(prev, at, device, actor, entity, id, action, old, new string) string {
 	h := sha256.New()
@@ -127,10 +143,13 @@ type AuditEntry struct {
 	New      string
 }
 
-// AuditTrail lists the audit entries of one record, oldest first.
+// AuditTrail lists the audit entries of one record, oldest first. A batch
+// entry of an import that wrote the record is listed as that record's
+// import entry.
 func (db *DB) AuditTrail(ctx context.Context, entity, id string) ([]AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, device_id, actor, entity, entity_id, action, old, new
-		FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY seq`, entity, id)
+		FROM audit_log WHERE entity = ?1 AND (entity_id = ?2 OR (entity_id = '' AND action = ?3 AND instr(new, ?4) > 0))
+		ORDER BY seq`, entity, id, actionImportBatch, `"id":`+jsonString(id))
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +160,24 @@ func (db *DB) AuditTrail(ctx context.Context, entity, id string) ([]AuditEntry, 
 		if err := rows.Scan(&e.Seq, &e.At, &e.DeviceID, &e.Actor, &e.Entity, &e.EntityID, &e.Action, &e.Old, &e.New); err != nil {
 			return nil, err
 		}
+		if e.Action == actionImportBatch && e.EntityID == "" {
+			state := ""
+			batchStates(e.New, func(rid, s string) {
+				if rid == id {
+					state = s
+				}
+			})
+			if state == "" {
+				continue
+			}
+			e.EntityID, e.Action, e.New = id, actionImport, state
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -153,19 +153,26 @@ func changedSince(ctx context.Context, tx *sql.Tx, seq int64, all map[string]map
 	if seq < 0 {
 		return chosen, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT entity, entity_id FROM audit_log WHERE seq > ?`, seq)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT entity, entity_id, CASE WHEN entity_id = '' AND action = ? THEN new ELSE '' END
+		FROM audit_log WHERE seq > ?`, actionImportBatch, seq)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var e, id string
-		if err := rows.Scan(&e, &id); err != nil {
-			return nil, err
-		}
+	choose := func(e, id string) {
 		if _, ok := all[e][id]; ok {
 			chosen[e][id] = true
 		}
+	}
+	for rows.Next() {
+		var e, id, batch string
+		if err := rows.Scan(&e, &id, &batch); err != nil {
+			return nil, err
+		}
+		if batch != "" {
+			batchStates(batch, func(rid, _ string) { choose(e, rid) })
+		}
+		choose(e, id)
 	}
 	return chosen, rows.Err()
 }

@@ -46,7 +46,8 @@ type Photo struct {
 }
 
 // Package is a verified package ready to merge: what it is, who signed it,
-// its rows (each checked by the caller) and its photos, read one at a time.
+// its rows (each checked by the caller) and its photos, both read one at a
+// time so a package of any size is merged in bounded memory.
 type Package struct {
 	ID         string
 	Digest     string // SHA-256 of the signed content
@@ -55,9 +56,38 @@ type Package struct {
 	SignerName string
 	CreatedAt  time.Time
 	Backup     string // the backup taken before the import, recorded with it
-	Rows       []Row
+	// Rows streams the rows of one entity: answers ordered by inspection
+	// (the answers of one inspection together), the others by id. It is
+	// called once per entity, in Entities order.
+	Rows       func(entity string, yield func(Row) error) error
+	RowCount   int // for progress
 	PhotoCount int
 	Photos     func(yield func(Photo) error) error
+}
+
+// RowsOf streams rows held in memory as Package.Rows wants them.
+func RowsOf(rows []Row) func(entity string, yield func(Row) error) error {
+	return func(entity string, yield func(Row) error) error {
+		var of []Row
+		for _, r := range rows {
+			if r.Entity == entity {
+				of = append(of, r)
+			}
+		}
+		key := func(r Row) string {
+			if entity == "answers" {
+				return r.Str("inspection_id") + "\x00" + r.ID()
+			}
+			return r.ID()
+		}
+		sort.SliceStable(of, func(i, j int) bool { return key(of[i]) < key(of[j]) })
+		for _, r := range of {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // MergeCounts is what a merge did, per row.
@@ -187,7 +217,7 @@ func (db *DB) MergePackage(ctx context.Context, p Package, progress Progress) (M
 	} else if ok {
 		return rec.Counts, fmt.Errorf("%w（%s 导入）", ErrDuplicatePackage, rec.ImportedAt.Format("2006-01-02 15:04"))
 	}
-	m := &merger{db: db, ctx: ctx, pkg: &p, progress: progress, total: len(p.Rows) + p.PhotoCount}
+	m := &merger{db: db, ctx: ctx, pkg: &p, progress: progress, total: p.RowCount + p.PhotoCount}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		m.tx = tx
 		m.ch = &change{tx: tx, at: db.now(), device: db.device.ID, actor: db.Actor()}
@@ -225,6 +255,7 @@ type merger struct {
 	rescore          map[string]bool // inspection ids
 	templatesTouched map[string]bool
 	templates        map[string]*inspection.Template
+	photoRefs        map[string]bool
 }
 
 func (m *merger) run() error {
@@ -237,40 +268,35 @@ func (m *merger) run() error {
 		return err
 	}
 	m.stmts, m.rescore, m.templatesTouched = map[string]*sql.Stmt{}, map[string]bool{}, map[string]bool{}
-	m.templates = map[string]*inspection.Template{}
+	m.templates, m.photoRefs = map[string]*inspection.Template{}, map[string]bool{}
 	if err := m.loadOpenConflicts(); err != nil {
 		return err
 	}
-	byEntity := map[string][]Row{}
-	for _, r := range m.pkg.Rows {
-		byEntity[r.Entity] = append(byEntity[r.Entity], r)
-		for _, v := range r.Clock.With(r.Version()) {
-			if v > m.maxVersion {
-				m.maxVersion = v
-			}
+	sameTemplate := func(a, b Row) bool { return a.Str("body") == b.Str("body") }
+	for _, e := range []string{"communities", "templates"} {
+		rows, err := m.load(e)
+		if err != nil {
+			return err
+		}
+		same := sameTemplate
+		if e != "templates" {
+			same = nil
+		}
+		if err := m.mergeAll(rows, same); err != nil {
+			return err
 		}
 	}
-	sameTemplate := func(a, b Row) bool { return a.Str("body") == b.Str("body") }
-	if err := m.mergeAll(byEntity["communities"], nil); err != nil {
+	inspections, err := m.load("inspections")
+	if err != nil {
 		return err
 	}
-	if err := m.mergeAll(byEntity["templates"], sameTemplate); err != nil {
+	if err := m.mergeInspections(inspections); err != nil {
 		return err
 	}
-	if err := m.mergeInspections(byEntity["inspections"], byEntity["answers"]); err != nil {
-		return err
-	}
-	if err := m.mergeAll(byEntity["corrective_actions"], nil); err != nil {
-		return err
-	}
-	if err := m.mergeAll(byEntity["liaisons"], nil); err != nil {
-		return err
-	}
-	if err := m.mergeAll(byEntity["picks"], nil); err != nil {
-		return err
-	}
-	if err := m.mergeAll(byEntity["assignments"], nil); err != nil {
-		return err
+	for _, e := range []string{"corrective_actions", "liaisons", "picks", "assignments"} {
+		if err := m.mergeStream(e); err != nil {
+			return err
+		}
 	}
 	if err := m.mergePhotos(); err != nil {
 		return err
@@ -287,6 +313,56 @@ func (m *merger) run() error {
 		return err
 	}
 	return m.recordImport()
+}
+
+// observe notes what every incoming row brings to the whole merge: the
+// highest version (for the clock) and the photos it uses.
+func (m *merger) observe(r Row) {
+	for _, v := range r.Clock.With(r.Version()) {
+		if v > m.maxVersion {
+			m.maxVersion = v
+		}
+	}
+	for _, sha := range PhotoRefs(r) {
+		m.photoRefs[sha] = true
+	}
+}
+
+// load reads all rows of a small entity (communities, templates,
+// inspections).
+func (m *merger) load(entity string) ([]Row, error) {
+	var out []Row
+	err := m.pkg.Rows(entity, func(r Row) error {
+		if r.Entity != entity {
+			return fmt.Errorf("数据包行来源错误：%s 中出现 %s", entity, r.Entity)
+		}
+		m.observe(r)
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// mergeStream merges an entity's rows in chunks as they are read.
+func (m *merger) mergeStream(entity string) error {
+	chunk := make([]Row, 0, streamChunk)
+	err := m.pkg.Rows(entity, func(r Row) error {
+		if r.Entity != entity {
+			return fmt.Errorf("数据包行来源错误：%s 中出现 %s", entity, r.Entity)
+		}
+		m.observe(r)
+		chunk = append(chunk, r)
+		if len(chunk) == streamChunk {
+			err := m.mergeAll(chunk, nil)
+			chunk = chunk[:0]
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return m.mergeAll(chunk, nil)
 }
 
 func (m *merger) mergeAll(rows []Row, same func(a, b Row) bool) error {
@@ -352,27 +428,19 @@ func (m *merger) loadOpenConflicts() error {
 }
 
 // mergeInspections merges inspection rows, then the answers inspection by
-// inspection: the answers of a finalized inspection are exactly those it
-// was signed with; any other version of them is kept as a conflict.
-func (m *merger) mergeInspections(inspections, answers []Row) error {
-	byInspection := map[string][]Row{}
-	for _, a := range answers {
-		byInspection[a.Str("inspection_id")] = append(byInspection[a.Str("inspection_id")], a)
-	}
-	ids := map[string]bool{}
-	for id := range byInspection {
-		ids[id] = true
-	}
-	for _, r := range inspections {
-		ids[r.ID()] = true
-	}
+// inspection as they are read: the answers of a finalized inspection are
+// exactly those it was signed with; any other version of them is kept as
+// a conflict.
+func (m *merger) mergeInspections(inspections []Row) error {
+	inPackage := map[string]bool{}
 	finalizedBefore := map[string]bool{}
-	for id := range ids {
-		st, _, err := m.inspectionStatus(id)
+	for _, r := range inspections {
+		inPackage[r.ID()] = true
+		st, _, err := m.inspectionStatus(r.ID())
 		if err != nil {
 			return err
 		}
-		finalizedBefore[id] = st == string(inspection.Finalized)
+		finalizedBefore[r.ID()] = st == string(inspection.Finalized)
 	}
 	fresh, inspections, err := m.partitionNew("inspections", inspections)
 	if err != nil {
@@ -387,22 +455,31 @@ func (m *merger) mergeInspections(inspections, answers []Row) error {
 		}
 	}
 	var freshAnswers []Row
-	for _, id := range sortedKeys(ids) {
+	done := map[string]bool{}
+	answersOf := func(id string, answers []Row) error {
+		if done[id] {
+			return fmt.Errorf("数据包中检查记录 %s 的答案未按检查记录排列", id)
+		}
+		done[id] = true
 		st, _, err := m.inspectionStatus(id)
 		if err != nil {
 			return err
 		}
+		before, ok := finalizedBefore[id]
+		if !ok { // not in the package: its status is as it was
+			before = st == string(inspection.Finalized)
+		}
 		switch {
 		case st == "":
 			return fmt.Errorf("%w：检查项答案所属的检查记录 %s 不存在", ErrMissingReference, id)
-		case st == string(inspection.Finalized) && finalizedBefore[id]:
-			err = m.mergeFinalizedAnswers(id, byInspection[id], true)
+		case st == string(inspection.Finalized) && before:
+			err = m.mergeFinalizedAnswers(id, answers, true)
 		default:
-			// New answers are inserted in bulk below; for an inspection
+			// New answers are inserted in bulk; for an inspection
 			// finalized by this package its answers are the target, and
 			// the local ones it lacks go.
 			var fresh, rest []Row
-			if fresh, rest, err = m.partitionNew("answers", byInspection[id]); err != nil {
+			if fresh, rest, err = m.partitionNew("answers", answers); err != nil {
 				return err
 			}
 			freshAnswers = append(freshAnswers, fresh...)
@@ -414,6 +491,44 @@ func (m *merger) mergeInspections(inspections, answers []Row) error {
 		}
 		if err != nil {
 			return err
+		}
+		if len(freshAnswers) >= streamChunk {
+			err = m.insertNew("answers", freshAnswers)
+			freshAnswers = freshAnswers[:0]
+		}
+		return err
+	}
+	var cur string
+	var group []Row
+	err = m.pkg.Rows("answers", func(r Row) error {
+		if r.Entity != "answers" {
+			return fmt.Errorf("数据包行来源错误：answers 中出现 %s", r.Entity)
+		}
+		m.observe(r)
+		if id := r.Str("inspection_id"); id != cur {
+			if group != nil {
+				if err := answersOf(cur, group); err != nil {
+					return err
+				}
+			}
+			cur, group = id, group[:0]
+		}
+		group = append(group, r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(group) > 0 {
+		if err := answersOf(cur, group); err != nil {
+			return err
+		}
+	}
+	for _, id := range sortedKeys(inPackage) {
+		if !done[id] {
+			if err := answersOf(id, nil); err != nil {
+				return err
+			}
 		}
 	}
 	return m.insertNew("answers", freshAnswers)
@@ -801,6 +916,10 @@ func (m *merger) audit(entity, id, action, old string) error {
 	if err != nil {
 		return err
 	}
+	return m.auditEntry(entity, id, action, old, newState)
+}
+
+func (m *merger) auditEntry(entity, id, action, old, newState string) error {
 	at := formatTime(m.ch.at)
 	h := auditHash(m.prevHash, at, m.ch.device, m.ch.actor, entity, id, action, old, newState)
 	s, err := m.stmt("audit", `INSERT INTO audit_log(at, device_id, actor, entity, entity_id, action, old, new, prev_hash, hash)
@@ -844,12 +963,7 @@ func (m *merger) mergePhotos() error {
 // checkPhotoRefs refuses a package whose rows use a photo that is neither
 // in it nor here.
 func (m *merger) checkPhotoRefs() error {
-	refs := map[string]bool{}
-	for _, r := range m.pkg.Rows {
-		for _, sha := range PhotoRefs(r) {
-			refs[sha] = true
-		}
-	}
+	refs := m.photoRefs
 	s, err := m.stmt("hasphoto", `SELECT COUNT(*) FROM photos WHERE sha256 = ?`)
 	if err != nil {
 		return err

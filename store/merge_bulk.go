@@ -8,10 +8,14 @@ import (
 // The bulk path: most rows of a package are records this installation has
 // never seen (a district's package at the city). For them the merge rule
 // has one outcome, "insert", so they are written in multi-row statements,
-// read back in chunks and audited with one multi-row insert per chunk:
-// the same rows and the same audit entries as the row-by-row path.
+// read back in chunks and audited with one batch entry per chunk (action
+// import-batch: the rows as read back, one per line), which Verify and the
+// audit trail read like one entry per row.
 
-const bulkChunk = 100
+const (
+	bulkChunk   = 500 // rows per multi-row INSERT and per batch audit entry
+	streamChunk = 500 // rows read from a package before they are merged
+)
 
 // partitionNew splits rows into those with no local row and no open
 // conflict, and the rest.
@@ -128,26 +132,19 @@ func (m *merger) snapshots(entity string, ids []any) (map[string]string, error) 
 	return out, rows.Err()
 }
 
-// auditChunk appends one "import" entry per row, in order, chaining the
-// hashes as audit does.
+// auditChunk appends one import-batch entry holding every row of the
+// chunk as read back, one per line, in the chain as audit does.
 func (m *merger) auditChunk(entity string, rows []Row, snaps map[string]string) error {
-	const one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	s, err := m.stmt(fmt.Sprintf("bulkaudit:%d", len(rows)), `INSERT INTO audit_log(at, device_id, actor, entity, entity_id, action, old, new, prev_hash, hash)
-		VALUES `+one+strings.Repeat(", "+one, len(rows)-1))
-	if err != nil {
-		return err
-	}
-	at := formatTime(m.ch.at)
-	args := make([]any, 0, len(rows)*10)
-	for _, r := range rows {
+	var b strings.Builder
+	for i, r := range rows {
 		newState, ok := snaps[r.ID()]
 		if !ok {
 			return fmt.Errorf("写入后读不到 %s %s", entity, r.ID())
 		}
-		h := auditHash(m.prevHash, at, m.ch.device, m.ch.actor, entity, r.ID(), actionImport, "", newState)
-		args = append(args, at, m.ch.device, m.ch.actor, entity, r.ID(), actionImport, "", newState, m.prevHash, h)
-		m.prevHash = h
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(newState)
 	}
-	_, err = s.ExecContext(m.ctx, args...)
-	return err
+	return m.auditEntry(entity, "", actionImportBatch, "", b.String())
 }

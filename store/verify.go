@@ -85,6 +85,10 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 			broken = true
 		}
 		prev = hash
+		if action == actionImportBatch && id == "" {
+			batchStates(newState, func(rid, state string) { last[entity+"\x00"+rid] = state })
+			continue
+		}
 		last[entity+"\x00"+id] = newState
 	}
 	rows.Close()
