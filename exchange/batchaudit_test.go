@@ -1,0 +1,94 @@
+package exchange
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+
+	"github.com/jiayuan-inspect/jiayuan/store"
+)
+
+// TestBatchAuditVerify: rows new here are audited with one import-batch
+// entry per chunk; Verify still names each row changed, added or deleted
+// behind the program's back, and an edited batch entry breaks the chain.
+func TestBatchAuditVerify(t *testing.T) {
+	ctx := context.Background()
+	a := newDevice(t, "甲")
+	var ids []string
+	for i := range 3 {
+		in := a.finished("批量小区"+string(rune('一'+i)), "鼓楼区", 100, testJPEG(t, 32, 32, uint8(i)))
+		ids = append(ids, in.ID)
+	}
+	pkg := a.export(ExportOptions{})
+	office := newDevice(t, "区局")
+	trustAll(t, a, office)
+	office.importOK(pkg)
+	office.verify()
+
+	trail, err := office.db.AuditTrail(ctx, "inspections", ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trail) != 1 || trail[0].Action != "import" || !strings.Contains(trail[0].New, ids[1]) || strings.Contains(trail[0].New, ids[0]) {
+		t.Fatalf("audit trail of an imported inspection: %+v", trail)
+	}
+	var batches int
+	raw := rawOpen(t, office.path)
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'import-batch' AND entity_id = ''`).Scan(&batches); err != nil {
+		t.Fatal(err)
+	}
+	if batches == 0 {
+		t.Fatal("no batch audit entry written")
+	}
+	office.db.Close()
+
+	cases := []struct {
+		name, sql, want string
+	}{
+		{"answer edited", `UPDATE answers SET note = '改过' WHERE id = (SELECT id FROM answers WHERE inspection_id = '` + ids[2] + `' LIMIT 1)`, "记录内容与审计日志不符"},
+		{"inspection deleted", `PRAGMA foreign_keys = OFF; DELETE FROM inspections WHERE id = '` + ids[0] + `'`, "已不存在"},
+		{"batch entry edited", `UPDATE audit_log SET new = replace(new, '100', '101') WHERE seq = (SELECT MAX(seq) FROM audit_log WHERE action = 'import-batch')`, "哈希链断开"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDevice(t, "区局-"+c.name)
+			trustAll(t, a, d)
+			d.importOK(pkg)
+			d.db.Close()
+			db := rawOpen(t, d.path)
+			if res, err := db.Exec(c.sql); err != nil {
+				t.Fatal(err)
+			} else if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("%d rows changed", n)
+			}
+			db.Close()
+			st, err := store.Open(ctx, d.path, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			rep, err := st.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, p := range rep.Problems {
+				found = found || strings.Contains(p.Message, c.want)
+			}
+			if !found {
+				t.Fatalf("verify did not report %q: %v", c.want, rep.Problems)
+			}
+		})
+	}
+}
+
+func rawOpen(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", fileDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
