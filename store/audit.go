@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -10,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // auditedTables are the tables whose rows the audit log follows; each has
@@ -51,27 +52,61 @@ func rowJSON(rows *sql.Rows) (string, error) {
 	if err := rows.Scan(ptrs...); err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, 256)
+	b = append(b, '{')
 	for i, c := range cols {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(c)
-		b.Write(k)
-		b.WriteByte(':')
+		if b, err = appendJSON(b, c); err != nil {
+			return "", err
+		}
+		b = append(b, ':')
 		v := vals[i]
 		if bs, ok := v.([]byte); ok {
 			v = "base64:" + base64.StdEncoding.EncodeToString(bs)
 		}
-		enc, err := json.Marshal(v)
-		if err != nil {
+		if b, err = appendJSON(b, v); err != nil {
 			return "", err
 		}
-		b.Write(enc)
 	}
-	b.WriteByte('}')
-	return b.String(), nil
+	b = append(b, '}')
+	return string(b), nil
+}
+
+// appendJSON appends v as json.Marshal renders it, without its reflection
+// for the usual values (nil, integers, strings needing no escapes).
+func appendJSON(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case string:
+		if plainJSONString(x) {
+			b = append(b, '"')
+			b = append(b, x...)
+			return append(b, '"'), nil
+		}
+	}
+	enc, err := json.Marshal(v)
+	return append(b, enc...), err
+}
+
+// plainJSONString reports whether json.Marshal renders s as itself in
+// quotes: valid UTF-8 with no control character, quote, backslash, <, >,
+// & (escaped for HTML), U+2028 or U+2029.
+func plainJSONString(s string) bool {
+	high := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		case c >= 0x80:
+			high = true
+		}
+	}
+	return !high || (utf8.ValidString(s) && !strings.ContainsRune(s, '\u2028') && !strings.ContainsRune(s, '\u2029'))
 }
 
 // Audit actions.

@@ -256,6 +256,7 @@ type merger struct {
 	templatesTouched map[string]bool
 	templates        map[string]*inspection.Template
 	photoRefs        map[string]bool
+	layouts          map[string][]layoutCol
 }
 
 func (m *merger) run() error {
@@ -268,7 +269,7 @@ func (m *merger) run() error {
 		return err
 	}
 	m.stmts, m.rescore, m.templatesTouched = map[string]*sql.Stmt{}, map[string]bool{}, map[string]bool{}
-	m.templates, m.photoRefs = map[string]*inspection.Template{}, map[string]bool{}
+	m.templates, m.photoRefs, m.layouts = map[string]*inspection.Template{}, map[string]bool{}, map[string][]layoutCol{}
 	if err := m.loadOpenConflicts(); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -96,7 +97,10 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 		}
 		m.noteTouched(entity, rows[i].ID(), nil, h)
 	}
-	snaps, err := m.snapshots(entity, ids)
+	snaps, ok, err := m.renderSnapshots(entity, rows)
+	if err == nil && !ok {
+		snaps, err = m.snapshots(entity, ids)
+	}
 	if err != nil {
 		return err
 	}
@@ -108,6 +112,93 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 		m.step()
 	}
 	return nil
+}
+
+// layoutCol is one column of a record table, in table order: where its
+// value comes from when the row was written from a package row.
+type layoutCol struct {
+	name string
+	src  int // index in the travelling values; -1: communities.initials
+}
+
+// tableLayout returns the columns of entity's table when every one of
+// them is written from the travelling values with the kind it has there
+// (so the row read back is exactly those values), or nil: then rows are
+// read back for their audit entry.
+func (m *merger) tableLayout(entity string) ([]layoutCol, error) {
+	if l, ok := m.layouts[entity]; ok {
+		return l, nil
+	}
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT name, type FROM pragma_table_info(?) ORDER BY cid`, entity)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kinds := map[ColumnKind]string{Text: "TEXT", Int: "INTEGER", Real: "REAL"}
+	var out []layoutCol
+	ok := true
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		c := layoutCol{name: name, src: -2}
+		for i, t := range travelling[entity] {
+			if t.Name == name && kinds[t.Kind] == strings.ToUpper(typ) {
+				c.src = i
+			}
+		}
+		if entity == "communities" && name == "initials" && strings.ToUpper(typ) == "TEXT" {
+			c.src = -1
+		}
+		ok = ok && c.src != -2
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !ok {
+		out = nil
+	}
+	m.layouts[entity] = out
+	return out, nil
+}
+
+// renderSnapshots renders rows just inserted from their values as
+// snapshot would read them back, when the table's layout allows (ok).
+func (m *merger) renderSnapshots(entity string, rows []Row) (map[string]string, bool, error) {
+	layout, err := m.tableLayout(entity)
+	if err != nil || layout == nil {
+		return nil, false, err
+	}
+	out := make(map[string]string, len(rows))
+	b := make([]byte, 0, 512)
+	for _, r := range rows {
+		b = append(b[:0], '{')
+		for i, c := range layout {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '"')
+			b = append(b, c.name...)
+			b = append(b, '"', ':')
+			var v any
+			if c.src == -1 {
+				v = Initials(r.Str("name"))
+			} else {
+				v = r.Values[c.src]
+			}
+			if f, isFloat := v.(float64); isFloat && f == 0 && math.Signbit(f) {
+				return nil, false, nil // -0 may read back as 0
+			}
+			if b, err = appendJSON(b, v); err != nil {
+				return nil, false, err
+			}
+		}
+		b = append(b, '}')
+		out[r.ID()] = string(b)
+	}
+	return out, true, nil
 }
 
 // snapshots reads rows back as the audit log stores them.
