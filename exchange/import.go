@@ -126,9 +126,6 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		return refuse(res, name, err)
 	}
 	defer c.close()
-	if err := validatePackage(ctx, imp.db, c); err != nil {
-		return refuse(res, name, err)
-	}
 	if imp.backup == "" {
 		imp.progress(path, "备份", 0, 1)
 		if imp.backup, err = imp.db.Backup(ctx, "import"); err != nil {
@@ -136,11 +133,14 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		}
 	}
 	pkg := store.Package{ID: h.PackageID, Digest: digest, FileName: name, SignerID: h.SignerID, SignerName: h.SignerName,
-		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
+		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: checkedSource(ctx, imp.db, c), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
 	counts, err := imp.db.MergePackage(ctx, pkg, func(done, total int) { imp.progress(path, "合并", done, total) })
 	if errors.Is(err, store.ErrDuplicatePackage) {
 		rec, _, _ := imp.db.FindImport(ctx, h.PackageID, digest)
 		return duplicate(res, name, rec)
+	}
+	if errors.Is(err, ErrHostile) || errors.Is(err, ErrTooLarge) {
+		return refuse(res, name, err) // a row failed its check while merging: nothing was written
 	}
 	if err != nil {
 		return refuse(res, name, fmt.Errorf("%w，数据未作任何改动", err))

@@ -85,71 +85,106 @@ func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) 
 }
 
 // validatePackage checks every row of a package as validate does, reading
-// the rows from its database one at a time: only the communities,
-// templates and inspections are held (references point at them), and the
-// answers of one inspection at a time (for its content digest).
+// the rows from its database one at a time (see checkedSource).
 func validatePackage(ctx context.Context, db *store.DB, c *contents) error {
-	v := newValidator(ctx, db)
-	var held []store.Row
-	for _, e := range []string{"communities", "templates", "inspections"} {
-		err := c.each(ctx, e, func(r store.Row) error {
-			v.byID[e][r.ID()] = r
-			held = append(held, r)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for _, r := range held {
-		if err := v.check(r); err != nil {
-			return err
-		}
-	}
-	digested := map[string]bool{}
-	cur := ""
-	flush := func() error {
-		digested[cur] = true
-		if r, ok := v.byID["inspections"][cur]; ok {
-			if err := v.checkDigest(r); err != nil {
-				return err
-			}
-		}
-		delete(v.answersOf, cur)
-		return nil
-	}
-	err := c.each(ctx, "answers", func(r store.Row) error {
-		if id := r.Str("inspection_id"); id != cur {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = id
-		}
-		return v.check(r)
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		return err
-	}
-	for _, r := range held {
-		if r.Entity == "inspections" && !digested[r.ID()] {
-			if err := v.checkDigest(r); err != nil {
-				return err
-			}
-		}
-	}
+	src := checkedSource(ctx, db, c)
 	for _, e := range formatEntities(c.format) {
-		switch e {
-		case "communities", "templates", "inspections", "answers":
-			continue
-		}
-		if err := c.each(ctx, e, v.check); err != nil {
+		if err := src(e, func(store.Row) error { return nil }); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkedSource streams a package's rows as store.Package.Rows wants them,
+// each checked as validate does before it is yielded: the merge reads and
+// validates the package in one pass, in its transaction, so a row that
+// fails leaves the data file as it was. Only the communities, templates
+// and inspections are held (references point at them; they are checked
+// and yielded once all of their entity is read), and the answers of one
+// inspection at a time: a finalized inspection's content digest is
+// checked before the next inspection's first answer is yielded, and at
+// the end of the answers before the stream returns (the merge writes an
+// inspection's answers once the stream has moved past them).
+func checkedSource(ctx context.Context, db *store.DB, c *contents) func(entity string, yield func(store.Row) error) error {
+	v := newValidator(ctx, db)
+	var inspections []store.Row
+	return func(entity string, yield func(store.Row) error) error {
+		if _, ok := c.counts[entity]; !ok {
+			return nil
+		}
+		switch entity {
+		case "communities", "templates", "inspections":
+			var held []store.Row
+			err := c.each(ctx, entity, func(r store.Row) error {
+				v.byID[entity][r.ID()] = r
+				held = append(held, r)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, r := range held {
+				if err := v.check(r); err != nil {
+					return err
+				}
+			}
+			if entity == "inspections" {
+				inspections = held
+			}
+			for _, r := range held {
+				if err := yield(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		case "answers":
+			digested := map[string]bool{}
+			cur := ""
+			flush := func() error {
+				digested[cur] = true
+				if r, ok := v.byID["inspections"][cur]; ok {
+					if err := v.checkDigest(r); err != nil {
+						return err
+					}
+				}
+				delete(v.answersOf, cur)
+				return nil
+			}
+			err := c.each(ctx, "answers", func(r store.Row) error {
+				if id := r.Str("inspection_id"); id != cur {
+					if err := flush(); err != nil {
+						return err
+					}
+					cur = id
+				}
+				if err := v.check(r); err != nil {
+					return err
+				}
+				return yield(r)
+			})
+			if err == nil {
+				err = flush()
+			}
+			if err != nil {
+				return err
+			}
+			for _, r := range inspections {
+				if !digested[r.ID()] {
+					if err := v.checkDigest(r); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		return c.each(ctx, entity, func(r store.Row) error {
+			if err := v.check(r); err != nil {
+				return err
+			}
+			return yield(r)
+		})
+	}
 }
 
 // missing reports a reference found nowhere: an error with a data file,
