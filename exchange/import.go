@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
@@ -36,6 +37,9 @@ type Result struct {
 	Fingerprint string `json:"fingerprint"`
 	PackageID   string `json:"package_id"`
 	Message     string `json:"message"` // Chinese, names the file
+	// PickProblems: pick limits the merged picks break that were not
+	// broken before (the picks are kept; see docs/EXCHANGE.md).
+	PickProblems []string `json:"pick_problems,omitempty"`
 	// Err wraps ErrRefused or ErrHeld (and the specific cause); nil when
 	// merged or duplicate.
 	Err error `json:"-"`
@@ -151,6 +155,9 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		name, res.New, res.Updated, res.Duplicate, res.Conflicts, res.Photos, h.SignerName)
 	if res.Conflicts > 0 {
 		res.Message += "；有冲突待处理（冲突处理，或 jiayuanctl conflicts）"
+	}
+	if res.PickProblems = counts.PickProblems; len(res.PickProblems) > 0 {
+		res.Message += "；导入的选树推荐超出限额，已保留，请在选树中撤销多余的推荐：" + strings.Join(res.PickProblems, "；")
 	}
 	return res
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -97,6 +98,11 @@ type MergeCounts struct {
 	Duplicate int // rows already known (same or included version)
 	Conflicts int // concurrent versions newly kept for a person to resolve
 	Photos    int // photos stored (not already here)
+	// PickProblems lists what breaks the pick limits (PickProblems) after
+	// the merge and did not before it: picks that arrive are kept (each
+	// was legal where it was made, and withdrawing one is a person's
+	// decision), but never silently.
+	PickProblems []string
 }
 
 // Progress reports how far a long operation is.
@@ -294,9 +300,22 @@ func (m *merger) run() error {
 	if err := m.mergeInspections(inspections); err != nil {
 		return err
 	}
+	picksBefore, err := pickProblems(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for _, e := range []string{"corrective_actions", "liaisons", "picks", "assignments"} {
 		if err := m.mergeStream(e); err != nil {
 			return err
+		}
+	}
+	picksAfter, err := pickProblems(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, p := range picksAfter {
+		if !slices.Contains(picksBefore, p) {
+			m.counts.PickProblems = append(m.counts.PickProblems, p)
 		}
 	}
 	if err := m.mergePhotos(); err != nil {

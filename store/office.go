@@ -343,11 +343,15 @@ func (db *DB) Unpick(ctx context.Context, communityID string, level inspection.P
 // PickProblems lists what breaks the limits among the standing picks
 // (possible after packages from two offices were merged).
 func (db *DB) PickProblems(ctx context.Context) ([]string, error) {
-	active, err := db.Picks(ctx, PickFilter{})
+	return pickProblems(ctx, db.read)
+}
+
+func pickProblems(ctx context.Context, q querier) ([]string, error) {
+	active, err := queryPicks(ctx, q, PickFilter{})
 	if err != nil {
 		return nil, err
 	}
-	names, err := pickNames(ctx, db.read, active, inspection.Community{})
+	names, err := pickNames(ctx, q, active, inspection.Community{})
 	if err != nil {
 		return nil, err
 	}
