@@ -33,8 +33,10 @@ const (
 	// FormatVersion is the package format this program writes and the
 	// newest it reads. 1: inspection records (communities, templates,
 	// inspections, answers, corrective actions) and photos; 2: also the
-	// liaison list, the offices' picks and assignments (检查任务).
-	FormatVersion = 2
+	// liaison list, the offices' picks and assignments (检查任务); 3: a
+	// deleted liaison travels as a tombstone (liaisons.deleted_at,
+	// deleted_by).
+	FormatVersion = 3
 	// OldestFormat is the oldest format this program still reads (a
 	// district running this version imports packages from inspectors who
 	// have not upgraded yet).
@@ -88,7 +90,11 @@ func writeEnvelope(w io.Writer, h Header, db io.Reader, size int64, sign func([]
 	out := io.MultiWriter(w, sum)
 	var fixed [16]byte
 	copy(fixed[:8], magic)
-	binary.BigEndian.PutUint32(fixed[8:], FormatVersion)
+	format := uint32(FormatVersion)
+	if h.Format > 0 {
+		format = uint32(h.Format) // tests write older formats
+	}
+	binary.BigEndian.PutUint32(fixed[8:], format)
 	binary.BigEndian.PutUint32(fixed[12:], uint32(len(hj)))
 	var dbSize [8]byte
 	binary.BigEndian.PutUint64(dbSize[:], uint64(size))

@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -59,6 +60,7 @@ func orderIndependence(t *testing.T, seed uint64) {
 			for k := 0; k < 6; k++ {
 				w.randomEdit(d)
 			}
+			w.liaisonEdit(d)
 		}
 		from, to := devs[rng.IntN(3)], devs[rng.IntN(3)]
 		if from != to {
@@ -146,6 +148,26 @@ type world struct {
 }
 
 func (w *world) pick(n int) int { return w.rng.IntN(n) }
+
+// liaisonEdit saves or deletes one of three people of the liaison list,
+// so deletions (tombstones) race edits and re-creations.
+func (w *world) liaisonEdit(d *device) {
+	ctx := context.Background()
+	name := []string{"王五", "赵六", "周七"}[w.pick(3)]
+	l := store.Liaison{District: "鼓楼区", Unit: "鼓楼区住建局", Name: name, Mobile: fmt.Sprintf("138%08d", w.pick(1000))}
+	var err error
+	if w.pick(3) == 0 {
+		if err = d.db.DeleteLiaison(ctx, store.LiaisonID(l.Unit, l.Name)); errors.Is(err, inspection.ErrNotFound) {
+			err = nil // not on this device's list (yet, or any more)
+		}
+	} else {
+		_, _, err = d.db.SaveLiaisons(ctx, []store.Liaison{l})
+	}
+	if err != nil {
+		w.t.Fatalf("%s: liaison edit: %v", d.name, err)
+	}
+	w.applied++
+}
 
 func (w *world) randomEdit(d *device) {
 	ctx := context.Background()

@@ -161,7 +161,7 @@ func (o *opened) checkContents(ctx context.Context, lim Limits) (*contents, erro
 		return nil, err
 	}
 	for _, e := range formatEntities(c.format) {
-		if c.counts[e], err = checkTable(ctx, db, e, lim); err != nil {
+		if c.counts[e], err = checkTable(ctx, db, c.format, e, lim); err != nil {
 			c.close()
 			return nil, err
 		}
@@ -210,7 +210,7 @@ func (c *contents) readMeta(ctx context.Context, h Header) error {
 
 // checkTable counts an entity's rows and refuses oversized cells before
 // any row is read.
-func checkTable(ctx context.Context, db *sql.DB, entity string, lim Limits) (int, error) {
+func checkTable(ctx context.Context, db *sql.DB, format int, entity string, lim Limits) (int, error) {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+entity).Scan(&n); err != nil {
 		return 0, fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
@@ -219,7 +219,7 @@ func checkTable(ctx context.Context, db *sql.DB, entity string, lim Limits) (int
 		return 0, fmt.Errorf("%w：%s 有 %d 行，超过上限 %d", ErrTooLarge, entity, n, lim.MaxRows)
 	}
 	var tooBig []string
-	for _, c := range store.TravelColumns(entity) {
+	for _, c := range formatColumns(format, entity) {
 		if c.Kind == store.Text {
 			max := lim.MaxText
 			if entity == "templates" && c.Name == "body" {
@@ -243,15 +243,25 @@ func checkTable(ctx context.Context, db *sql.DB, entity string, lim Limits) (int
 // answers ordered by inspection (one inspection's answers together), the
 // others by id.
 func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) error) error {
-	var names []string
+	var names, sel []string
 	for _, col := range store.TravelColumns(entity) {
 		names = append(names, col.Name)
+		switch {
+		case columnsAdded[entity+"."+col.Name] <= c.format:
+			sel = append(sel, col.Name)
+		case col.Nullable:
+			sel = append(sel, "NULL") // a column added after this package's format
+		case col.Kind == store.Text:
+			sel = append(sel, "''")
+		default:
+			sel = append(sel, "0")
+		}
 	}
 	order := "id"
 	if entity == "answers" {
 		order = "inspection_id, id"
 	}
-	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+`, clock FROM `+entity+` ORDER BY `+order)
+	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(sel, ", ")+`, clock FROM `+entity+` ORDER BY `+order)
 	if err != nil {
 		return fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
 	}

@@ -22,10 +22,9 @@ import (
 
 // formatEntities are the record tables a package of format version v
 // holds: format 1 had the inspection records; format 2 added the liaison
-// list, the offices' picks and assignments. The columns of a table never
-// change within a format; a table's travelling columns are the same in
-// every format that has it (a change of columns needs a new table name or
-// a reader that maps the old columns).
+// list, the offices' picks and assignments; format 3 added columns to the
+// liaisons (columnsAdded). The columns of a table never change within a
+// format; a column added later is read as empty from older packages.
 func formatEntities(v int) []string {
 	if v == 1 {
 		return store.Entities[:5]
@@ -33,11 +32,32 @@ func formatEntities(v int) []string {
 	return store.Entities
 }
 
+// columnsAdded names the travelling columns added to a table after the
+// format that first carried it, with the format that added them. A package
+// of an older format lacks them; its rows are read with the column empty
+// (NULL, or ” for a text column that cannot be NULL).
+var columnsAdded = map[string]int{
+	"liaisons.deleted_at": 3, // format 3: a deleted liaison travels as a tombstone
+	"liaisons.deleted_by": 3,
+}
+
+// formatColumns are the travelling columns entity's table has in a package
+// of format v.
+func formatColumns(v int, entity string) []store.Column {
+	var out []store.Column
+	for _, c := range store.TravelColumns(entity) {
+		if columnsAdded[entity+"."+c.Name] <= v {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func packageDDL(format int) []string {
 	ddl := []string{`CREATE TABLE package_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`}
 	for _, e := range formatEntities(format) {
 		var cols []string
-		for i, c := range store.TravelColumns(e) {
+		for i, c := range formatColumns(format, e) {
 			def := c.Name + " " + sqlType(c.Kind)
 			if i == 0 {
 				def += " PRIMARY KEY"

@@ -528,10 +528,17 @@ func liaison(r store.Row) error {
 	case r.ID() != store.LiaisonID(unit, name):
 		return fmt.Errorf("联络员编号与单位、姓名不符")
 	}
-	for _, f := range []string{"district", "department", "title", "mobile", "office_phone", "email"} {
+	for _, f := range []string{"district", "department", "title", "mobile", "office_phone", "email", "deleted_by"} {
 		if utf8.RuneCountInString(r.Str(f)) > 200 {
 			return fmt.Errorf("%s 过长", f)
 		}
+	}
+	if d := r.Get("deleted_at"); d != nil {
+		if _, err := parseTime(d.(string)); err != nil {
+			return fmt.Errorf("删除时间：%w", err)
+		}
+	} else if r.Str("deleted_by") != "" {
+		return fmt.Errorf("未删除的联络员带有删除人")
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ var travelling = map[string][]Column{
 	"answers":     cols(`id inspection_id item_code result value:r? choices text note photos`),
 	"corrective_actions": cols(`id inspection_id community_id item_code problem responsible due_date status
 		recheck_inspection_id recheck_result note`),
-	"liaisons": cols(`id district unit department name title mobile office_phone email note`),
+	"liaisons": cols(`id district unit department name title mobile office_phone email note deleted_at? deleted_by`),
 	"picks": cols(`id level community_id district typical:i introduction picked_by picked_at withdrawn_at?
 		withdrawn_by`),
 	"assignments": cols(`id community_id inspector due_date template_id template_version:i note status assigned_by

@@ -534,23 +534,27 @@ func (db *DB) MarkActionDone(ctx context.Context, id, note string) (inspection.C
 	return inspection.CorrectiveAction{}, fmt.Errorf("整改事项 %s：%w", id, inspection.ErrNotFound)
 }
 
-// actionDelete is the audit action of a removed row (its new state is "").
+// actionDelete is the audit action of a deletion (a liaison's tombstone).
 const actionDelete = "delete"
 
-// DeleteLiaison removes a liaison from the list (the audit log keeps what
-// the row was). Deletions do not travel in packages: remove the person on
-// the office that sends the list.
+// DeleteLiaison removes a liaison from the list. The row stays as a
+// tombstone (deleted_at, deleted_by, a new version), so the deletion
+// travels in packages like an edit; saving the person again (SaveLiaisons)
+// brings them back. The audit log keeps what the row was.
 func (db *DB) DeleteLiaison(ctx context.Context, id string) error {
 	return db.inChange(ctx, func(ch *change) error {
 		old, err := snapshot(ctx, ch.tx, "liaisons", id)
 		if err != nil {
 			return err
 		}
-		if old == "" {
-			return fmt.Errorf("联络员 %s：%w", id, inspection.ErrNotFound)
-		}
-		if _, err := ch.tx.ExecContext(ctx, `DELETE FROM liaisons WHERE id = ?`, id); err != nil {
+		res, err := ch.tx.ExecContext(ctx, `UPDATE liaisons SET deleted_at = ?, deleted_by = ?, base_version = version, version = ?,
+			device_id = ?, actor = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`,
+			formatTime(ch.at), ch.actor, ch.version, ch.device, ch.actor, formatTime(ch.at), id)
+		if err != nil {
 			return fmt.Errorf("无法删除联络员：%w", err)
+		}
+		if n, _ := res.RowsAffected(); old == "" || n == 0 {
+			return fmt.Errorf("联络员 %s：%w", id, inspection.ErrNotFound)
 		}
 		return ch.audit(ctx, "liaisons", id, actionDelete, old)
 	})

@@ -251,7 +251,7 @@ const liaisonCols = `id, district, unit, department, name, title, mobile, office
 // Liaisons lists the liaisons of a district ("" for all) by district,
 // unit and name.
 func (db *DB) Liaisons(ctx context.Context, district string) ([]Liaison, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+liaisonCols+` FROM liaisons WHERE ? = '' OR district = ?
+	rows, err := db.read.QueryContext(ctx, `SELECT `+liaisonCols+` FROM liaisons WHERE (? = '' OR district = ?) AND deleted_at IS NULL
 		ORDER BY district, unit, name, id`, district, district)
 	if err != nil {
 		return nil, err
@@ -301,17 +301,26 @@ func (db *DB) SaveLiaisons(ctx context.Context, ls []Liaison) (added, updated in
 				}
 				continue
 			}
+			var deleted bool // a tombstone (DeleteLiaison): saving the person again brings them back
+			if err := ch.tx.QueryRowContext(ctx, `SELECT deleted_at IS NOT NULL FROM liaisons WHERE id = ?`, l.ID).Scan(&deleted); err != nil {
+				return err
+			}
 			res, err := ch.tx.ExecContext(ctx, `UPDATE liaisons SET district = ?, unit = ?, department = ?, name = ?, title = ?,
-				mobile = ?, office_phone = ?, email = ?, note = ?, base_version = version, version = ?, device_id = ?, actor = ?,
-				updated_at = ? WHERE id = ? AND NOT (district = ? AND unit = ? AND department = ? AND name = ? AND title = ?
-				AND mobile = ? AND office_phone = ? AND email = ? AND note = ?)`,
+				mobile = ?, office_phone = ?, email = ?, note = ?, deleted_at = NULL, deleted_by = '', base_version = version,
+				version = ?, device_id = ?, actor = ?, updated_at = ? WHERE id = ? AND (deleted_at IS NOT NULL OR NOT (district = ?
+				AND unit = ? AND department = ? AND name = ? AND title = ? AND mobile = ? AND office_phone = ? AND email = ? AND note = ?))`,
 				append(append(append(vals, ch.version, ch.device, ch.actor, formatTime(ch.at)), l.ID), vals...)...)
 			if err != nil {
 				return fmt.Errorf("无法保存联络员「%s」：%w", l.Name, err)
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
-				updated++
-				if err := ch.audit(ctx, "liaisons", l.ID, actionUpdate, old); err != nil {
+				action := actionUpdate
+				if deleted {
+					added, action = added+1, actionCreate
+				} else {
+					updated++
+				}
+				if err := ch.audit(ctx, "liaisons", l.ID, action, old); err != nil {
 					return err
 				}
 			}
