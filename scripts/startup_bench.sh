@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"image"
 	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,15 +36,26 @@ import (
 	"fyne.io/fyne/v2/canvas"
 )
 
+// trace prints what jiayuan's --trace-startup prints: the phase, the wall
+// clock (ms since the epoch) and the CPU time used so far (ms).
+func trace(phase string) {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	fmt.Printf("startup: %s %d %d\n", phase, time.Now().UnixMilli(), (ru.Utime.Nano()+ru.Stime.Nano())/1e6)
+}
+
 func main() {
+	trace("main")
 	a := app.New()
 	w := a.NewWindow("blank")
+	trace("window")
 	var once sync.Once
 	w.SetContent(canvas.NewRaster(func(int, int) image.Image {
-		once.Do(func() { fmt.Printf("startup: first-frame %d\n", time.Now().UnixMilli()) })
+		once.Do(func() { trace("first-frame") })
 		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	}))
 	w.Resize(fyne.NewSize(1180, 760))
+	trace("show")
 	w.ShowAndRun()
 }
 EOF
@@ -79,6 +91,11 @@ run_once() {
 	ff=$(awk '/^startup: first-frame/ { print $3 }' "$log")
 	rd=$(awk '/^startup: ready/ { print $3 }' "$log")
 	stop_app
+	# Every phase --trace-startup printed, in ms since exec (for the table
+	# of phases at the end).
+	local who=blank
+	[ "$1" = "$bin" ] && who=jiayuan
+	awk -v t0="$t0" -v who="$who" '/^startup: / { print who, $2, $3 - t0, $4 }' "$log" >>"$work/phases"
 	[ -n "$ff" ] || { echo "no frame drawn:" >&2; cat "$log" >&2; exit 1; }
 	echo "$((ff - t0)) $([ -n "$rd" ] && echo $((rd - t0)) || echo -)"
 }
@@ -87,6 +104,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 
 run_once "$work/b.log" "$blank_dir/blank" >/dev/null # warm-up
 run_once "$work/a.log" "$bin" --trace-startup --db "$db" >/dev/null
+: >"$work/phases"
 blank=() app=() ready=()
 for i in $(seq "$runs"); do
 	read -r b _ < <(run_once "$work/b.log" "$blank_dir/blank")
@@ -106,3 +124,13 @@ cat <<EOF
 | jiayuan, $count communities: exec → first frame | $ma | $ratio |
 | jiayuan, $count communities: exec → list filled (ready) | $mr | $ratio_ready |
 EOF
+
+echo
+echo "phases (--trace-startup; the blank window's: main, window, show, first-frame), medians since exec:"
+printf '  %-8s %-14s %8s %8s\n' "" phase "wall ms" "CPU ms"
+for who in blank jiayuan; do
+	for p in $(awk -v w="$who" '$1 == w { print $2 }' "$work/phases" | sort -u); do
+		printf '%s %s %s\n' "$(awk -v w="$who" -v p="$p" '$1 == w && $2 == p { print $3 }' "$work/phases" | median)" \
+			"$(awk -v w="$who" -v p="$p" '$1 == w && $2 == p { print $4 }' "$work/phases" | median)" "$p"
+	done | sort -n | awk -v w="$who" '{ printf "  %-8s %-14s %8d %8d\n", w, $3, $1, $2 }'
+done

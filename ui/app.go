@@ -66,6 +66,19 @@ type Options struct {
 	// loaded; New calls it after opening the window system, before it
 	// builds the widgets.
 	FontsLoaded func()
+	// Trace, if set, is told the start-up phases as they end (the
+	// --trace-startup output; scripts/startup_bench.sh reports them).
+	Trace Trace
+}
+
+// Trace receives the name of each start-up phase as it ends.
+type Trace func(phase string)
+
+// Print tells t that phase ended; a nil Trace does nothing.
+func (t Trace) Print(phase string) {
+	if t != nil {
+		t(phase)
+	}
 }
 
 // App is the running desktop application: the Fyne app, its main window
@@ -164,9 +177,11 @@ func (u *App) build() {
 	// parses the fonts the widgets are measured with.
 	u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
 	u.window.SetMaster()
+	u.opts.Trace.Print("window")
 	if u.opts.FontsLoaded != nil {
 		u.opts.FontsLoaded()
 	}
+	u.opts.Trace.Print("fonts")
 	u.communities = newCommunitiesScreen(u)
 	u.inspectHome = newInspectHomeScreen(u)
 	u.actions = newActionsScreen(u)
@@ -224,6 +239,7 @@ func (u *App) build() {
 	u.window.Resize(fyne.NewSize(1180, 760))
 	u.window.CenterOnScreen()
 	u.window.SetOnDropped(u.dropped)
+	u.opts.Trace.Print("built")
 	u.window.Canvas().SetOnTypedRune(func(r rune) {
 		if s := u.activeInspect(); s != nil {
 			s.typedRune(r)

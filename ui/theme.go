@@ -38,13 +38,18 @@ func NewTheme() fyne.Theme {
 // about 45 ms each for the 4.6 MB CJK font, and the first frame needs both
 // styles; main starts this as soon as the theme is set, so the parsing runs
 // alongside opening the data file and the window system (Options.FontsLoaded).
-func LoadFonts() (wait func()) {
+func LoadFonts(trace Trace) (wait func()) {
 	var wg sync.WaitGroup
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			fyne.MeasureText("", theme.TextSize(), style)
+			if style.Bold {
+				trace.Print("font-bold")
+			} else {
+				trace.Print("font-regular")
+			}
 		}()
 	}
 	return wg.Wait

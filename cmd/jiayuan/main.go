@@ -5,9 +5,7 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -31,12 +29,14 @@ func main() {
 	flag.StringVar(&opts.CommunityID, "community", "", "community `id` for --screen=community")
 	flag.StringVar(&opts.Item, "item", "", "item `code` to show with --screen=inspect")
 	demoSize := flag.Int("demo-communities", demo.DefaultCommunities, "communities in the demo data written to an empty file")
-	trace := flag.Bool("trace-startup", false, "print the times of the first frame and of the first screen's data (ms since the epoch)")
+	trace := flag.Bool("trace-startup", false, "print the start-up phases as they end: wall clock (ms since the epoch) and CPU time used (ms)")
 	flag.Parse()
 	opts.Packages = flag.Args() // package files opened with the app: queued in 导入数据包
 	if *trace {
-		opts.OnFirstFrame = func() { fmt.Printf("startup: first-frame %d\n", time.Now().UnixMilli()) }
-		opts.OnReady = func() { fmt.Printf("startup: ready %d\n", time.Now().UnixMilli()) }
+		opts.Trace = tracePhase
+		opts.Trace("main")
+		opts.OnFirstFrame = func() { opts.Trace("first-frame") }
+		opts.OnReady = func() { opts.Trace("ready") }
 	}
 	traceFrame := opts.OnFirstFrame
 	opts.OnFirstFrame = func() {
@@ -47,12 +47,14 @@ func main() {
 	}
 
 	a := app.NewWithID("cn.gov.jiayuan.inspect")
+	opts.Trace.Print("app")
 	if err := ui.SetupLanguage(a); err != nil {
 		log.Printf("load translations: %v", err)
 	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.NewTheme())
-	opts.FontsLoaded = ui.LoadFonts() // while the data file and the window system open
+	opts.FontsLoaded = ui.LoadFonts(opts.Trace) // while the data file and the window system open
+	opts.Trace.Print("theme")
 
 	// Start-up errors are shown in a window: the installed builds have no
 	// console (-H=windowsgui, the .desktop entry), so log output is lost.
@@ -79,9 +81,11 @@ func main() {
 		return
 	}
 	defer db.Close()
+	opts.Trace.Print("db")
 	opts.DB, opts.Lock = db, lock
 	opts.Prepare = func(ctx context.Context) error { return prepare(ctx, db, clock, *demoSize) }
 	w := ui.New(a, opts)
 	w.CheckAtStart() // audit verification, then the day's backup, in the background
+	opts.Trace.Print("show")
 	w.ShowAndRun()
 }
