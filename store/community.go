@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jiayuan-inspect/jiayuan/inspection"
-	"github.com/mozillazg/go-pinyin"
 )
 
 const communityCols = `id, name, district, street, community, address, property_company, households, type, committee,
@@ -35,22 +34,40 @@ func scanCommunity(s scanner) (inspection.Community, error) {
 }
 
 // Initials are the pinyin initials of a name, lower case, with Latin
-// letters and digits kept: 怡乐花园 → "ylhy", "A区3号" → "aq3h".
+// letters and digits kept: 怡乐花园 → "ylhy", "A区3号" → "aq3h". A Han
+// character's initial is the first letter of its (first) pinyin as
+// github.com/mozillazg/go-pinyin gives it, from a table generated from that
+// library (initials_table.go), so the program does not carry the library.
 func Initials(name string) string {
-	args := pinyin.NewArgs()
-	args.Style = pinyin.FirstLetter
 	var b strings.Builder
 	for _, r := range name {
 		switch {
-		case unicode.Is(unicode.Han, r):
-			if p := pinyin.Pinyin(string(r), args); len(p) > 0 && len(p[0]) > 0 {
-				b.WriteString(p[0][0])
-			}
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			b.WriteRune(unicode.ToLower(r))
+		case r >= hanInitials[0].first:
+			if l := hanInitial(r); l != 0 {
+				b.WriteByte(l)
+			}
 		}
 	}
 	return b.String()
+}
+
+//go:generate go run initials_gen.go
+
+// hanInitial is the initial of a Han character, 0 if it has none.
+func hanInitial(r rune) byte {
+	for i := len(hanInitials) - 1; i >= 0; i-- {
+		blk := &hanInitials[i]
+		if r < blk.first {
+			continue
+		}
+		if n := int(r - blk.first); n < len(blk.letters) && blk.letters[n] != '.' {
+			return blk.letters[n]
+		}
+		return 0
+	}
+	return 0
 }
 
 func nullFloat(p *float64) any {
