@@ -9,6 +9,8 @@
 #   BENCH_DB           data file to use; made once with 5,000 demo
 #                      communities if missing (about 4 minutes) and kept
 #   BENCH_COMMUNITIES  communities in a new BENCH_DB (default 5000)
+#   BENCH_BEFORE       another build of jiayuan (e.g. the commit before a
+#                      change) measured in the same rounds, for before/after
 # Needs xvfb and xdotool (make deps-test), bin/jiayuan and Go.
 set -euo pipefail
 source "$(dirname "$0")/lib_xvfb.sh"
@@ -72,18 +74,19 @@ if [ ! -s "$db" ]; then
 fi
 count=$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM communities")
 
-# run_once LOG CMD... prints "first-frame-ms ready-ms" (ready is - for the
-# blank window) measured from just before exec.
+# run_once WHO LOG CMD... prints "first-frame-ms ready-ms" (ready is - for
+# the blank window) measured from just before exec, and adds the phases
+# that CMD printed to $work/phases under WHO.
 run_once() {
-	local log=$1
-	shift
+	local who=$1 log=$2
+	shift 2
 	local t0 ff rd
 	: >"$log" # before the start: the wait below must not read the last run's log
 	t0=$(date +%s%3N)
 	"$@" >"$log" 2>&1 &
 	app_pid=$!
 	for _ in $(seq 600); do
-		if grep -q '^startup: first-frame' "$log" && { [ "$1" != "$bin" ] || grep -q '^startup: ready' "$log"; }; then
+		if grep -q '^startup: first-frame' "$log" && { [ "$who" = blank ] || grep -q '^startup: ready' "$log"; }; then
 			break
 		fi
 		sleep 0.02
@@ -91,46 +94,64 @@ run_once() {
 	ff=$(awk '/^startup: first-frame/ { print $3 }' "$log")
 	rd=$(awk '/^startup: ready/ { print $3 }' "$log")
 	stop_app
-	# Every phase --trace-startup printed, in ms since exec (for the table
-	# of phases at the end).
-	local who=blank
-	[ "$1" = "$bin" ] && who=jiayuan
-	awk -v t0="$t0" -v who="$who" '/^startup: / { print who, $2, $3 - t0, $4 }' "$log" >>"$work/phases"
 	[ -n "$ff" ] || { echo "no frame drawn:" >&2; cat "$log" >&2; exit 1; }
+	# Every phase --trace-startup printed: ms since exec, CPU ms.
+	awk -v t0="$t0" -v who="$who" '/^startup: / { print who, $2, $3 - t0, $4 }' "$log" >>"$work/phases"
 	echo "$((ff - t0)) $([ -n "$rd" ] && echo $((rd - t0)) || echo -)"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
-run_once "$work/b.log" "$blank_dir/blank" >/dev/null # warm-up
-run_once "$work/a.log" "$bin" --trace-startup --db "$db" >/dev/null
+run_once blank "$work/b.log" "$blank_dir/blank" >/dev/null # warm-up
+run_once jiayuan "$work/a.log" "$bin" --trace-startup --db "$db" >/dev/null
+progs="blank jiayuan"
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	run_once before "$work/c.log" "$BENCH_BEFORE" --trace-startup --db "$db" >/dev/null
+	progs="blank before jiayuan"
+fi
 : >"$work/phases"
-blank=() app=() ready=()
 for i in $(seq "$runs"); do
-	read -r b _ < <(run_once "$work/b.log" "$blank_dir/blank")
-	read -r a r < <(run_once "$work/a.log" "$bin" --trace-startup --db "$db")
-	blank+=("$b") app+=("$a") ready+=("$r")
-	echo "run $i: blank window first frame ${b} ms; jiayuan first frame ${a} ms, list of $count communities shown ${r} ms" >&2
+	line="run $i:"
+	for who in $progs; do
+		case $who in
+		blank) cmd=("$blank_dir/blank") ;;
+		before) cmd=("$BENCH_BEFORE" --trace-startup --db "$db") ;;
+		jiayuan) cmd=("$bin" --trace-startup --db "$db") ;;
+		esac
+		read -r f r < <(run_once "$who" "$work/$who.log" "${cmd[@]}")
+		line="$line $who first frame ${f} ms"
+		[ "$r" = - ] || line="$line, list of $count shown ${r} ms"
+		line="$line;"
+	done
+	echo "$line" >&2
 done
-mb=$(printf '%s\n' "${blank[@]}" | median)
-ma=$(printf '%s\n' "${app[@]}" | median)
-mr=$(printf '%s\n' "${ready[@]}" | median)
-ratio=$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", a / b }')
-ratio_ready=$(awk -v a="$mr" -v b="$mb" 'BEGIN { printf "%.2f", a / b }')
-cat <<EOF
-| measure (median of $runs runs, Xvfb 1280×800, $(nproc) cores) | ms | × blank |
-| --- | ---: | ---: |
-| blank Fyne window: exec → first frame | $mb | 1.00 |
-| jiayuan, $count communities: exec → first frame | $ma | $ratio |
-| jiayuan, $count communities: exec → list filled (ready) | $mr | $ratio_ready |
-EOF
+
+# phase WHO NAME COLUMN: the median of a phase (column 3: ms since exec,
+# 4: CPU ms).
+phase() { awk -v w="$1" -v p="$2" -v c="$3" '$1 == w && $2 == p { print $c }' "$work/phases" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mb=$(phase blank first-frame 3)
+cb=$(phase blank first-frame 4)
+echo "| measure (median of $runs runs, Xvfb 1280×800, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) | ms | × blank | CPU ms | CPU × blank |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| blank Fyne window: exec → first frame | $mb | 1.00 | $cb | 1.00 |"
+for who in $progs; do
+	[ "$who" = blank ] && continue
+	name="jiayuan, $count communities"
+	[ "$who" = before ] && name="BENCH_BEFORE, $count communities"
+	ma=$(phase "$who" first-frame 3)
+	ca=$(phase "$who" first-frame 4)
+	mr=$(phase "$who" ready 3)
+	cr=$(phase "$who" ready 4)
+	echo "| $name: exec → first frame | $ma | $(ratio "$ma" "$mb") | $ca | $(ratio "$ca" "$cb") |"
+	echo "| $name: exec → list filled (ready) | $mr | $(ratio "$mr" "$mb") | $cr | $(ratio "$cr" "$cb") |"
+done
 
 echo
 echo "phases (--trace-startup; the blank window's: main, window, show, first-frame), medians since exec:"
 printf '  %-8s %-14s %8s %8s\n' "" phase "wall ms" "CPU ms"
-for who in blank jiayuan; do
+for who in $progs; do
 	for p in $(awk -v w="$who" '$1 == w { print $2 }' "$work/phases" | sort -u); do
-		printf '%s %s %s\n' "$(awk -v w="$who" -v p="$p" '$1 == w && $2 == p { print $3 }' "$work/phases" | median)" \
-			"$(awk -v w="$who" -v p="$p" '$1 == w && $2 == p { print $4 }' "$work/phases" | median)" "$p"
+		echo "$(phase "$who" "$p" 3) $(phase "$who" "$p" 4) $p"
 	done | sort -n | awk -v w="$who" '{ printf "  %-8s %-14s %8d %8d\n", w, $3, $1, $2 }'
 done
