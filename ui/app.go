@@ -66,6 +66,13 @@ type Options struct {
 	// loaded; New calls it after opening the window system, before it
 	// builds the widgets.
 	FontsLoaded func()
+	// Window, if set, is the main window, made by the caller before the
+	// data file was opened (NewWindow starts the window system); else
+	// New makes it.
+	Window fyne.Window
+	// Icon, if set, becomes the app's and the window's icon once the
+	// window is first drawn.
+	Icon fyne.Resource
 	// Trace, if set, is told the start-up phases as they end (the
 	// --trace-startup output; scripts/startup_bench.sh reports them).
 	Trace Trace
@@ -150,6 +157,12 @@ func New(a fyne.App, opts Options) *App {
 	if (u.prefs.Name() == "" && opts.Screen == "") || opts.Screen == ScreenWelcome {
 		u.afterFirstFrame = append(u.afterFirstFrame, u.showWelcome)
 	}
+	if opts.Icon != nil {
+		u.afterFirstFrame = append(u.afterFirstFrame, func() {
+			a.SetIcon(opts.Icon)
+			u.window.SetIcon(opts.Icon)
+		})
+	}
 	return u
 }
 
@@ -175,9 +188,13 @@ func (u *App) build() {
 	}
 	// The window first: that starts the window system while LoadFonts
 	// parses the fonts the widgets are measured with.
-	u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
+	if u.window = u.opts.Window; u.window != nil {
+		u.window.SetTitle(lang.L("家园巡检"))
+	} else {
+		u.window = u.fyneApp.NewWindow(lang.L("家园巡检"))
+		u.opts.Trace.Print("window")
+	}
 	u.window.SetMaster()
-	u.opts.Trace.Print("window")
 	if u.opts.FontsLoaded != nil {
 		u.opts.FontsLoaded()
 	}
@@ -200,14 +217,17 @@ func (u *App) build() {
 		return u.settings.content
 	})
 
-	u.tabs = container.NewAppTabs(
+	// The office's tabs for the role go before 设置, the last tab; given
+	// to NewAppTabs with the others rather than added after (addTabs),
+	// which would lay out the tabs once more before the window is shown.
+	items := []*container.TabItem{
 		container.NewTabItemWithIcon(lang.L("小区列表"), theme.ListIcon(), u.listTab),
 		container.NewTabItemWithIcon(lang.L("检查"), theme.DocumentCreateIcon(), u.inspectTab),
 		container.NewTabItemWithIcon(lang.L("整改"), theme.WarningIcon(), u.actions.content),
 		u.exchangeItem,
-		u.settingsItem,
-	)
-	u.office.addTabs()
+	}
+	items = append(items, u.office.tabItems()...)
+	u.tabs = container.NewAppTabs(append(items, u.settingsItem)...)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		u.buildTab(t)
 		u.office.selected(t.Content)

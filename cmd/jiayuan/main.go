@@ -51,37 +51,59 @@ func main() {
 	if err := ui.SetupLanguage(a); err != nil {
 		log.Printf("load translations: %v", err)
 	}
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	a.Settings().SetTheme(ui.NewTheme())
 	opts.FontsLoaded = ui.LoadFonts(opts.Trace) // while the data file and the window system open
 	opts.Trace.Print("theme")
+	// The window's icon is set after the first frame (decoding the PNG
+	// and handing it to the window system cost ~5 ms before it).
+	opts.Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
 
-	// Start-up errors are shown in a window: the installed builds have no
-	// console (-H=windowsgui, the .desktop entry), so log output is lost.
-	path, err := ui.DatabasePath(a, *dbFlag)
-	if err != nil {
-		log.Print(err)
-		ui.ShowStartError(a, err)
-		return
+	// The data file opens on a goroutine while this one starts the window
+	// system (NewWindow), which must run here.
+	type opened struct {
+		db   *store.DB
+		lock *store.Lock
+		err  error
 	}
-	// One app per data file: a second window on the same file says so and
-	// does not open it (store.LockFile; jiayuanctl's reading commands still work).
-	lock, err := store.LockFile(path)
-	if err != nil {
-		log.Print(err)
-		ui.ShowStartError(a, err)
-		return
-	}
-	defer lock.Close()
 	clock := demo.NewClock() // the wall clock, except while demo data is written
-	db, err := store.Open(context.Background(), path, store.Options{Now: clock.Now, Actor: ui.Actor(a)})
-	if err != nil {
-		log.Print(err)
-		ui.ShowStartError(a, err)
+	dbc := make(chan opened, 1)
+	go func() {
+		path, err := ui.DatabasePath(a, *dbFlag)
+		if err != nil {
+			dbc <- opened{err: err}
+			return
+		}
+		// One app per data file: a second window on the same file says so and
+		// does not open it (store.LockFile; jiayuanctl's reading commands still work).
+		lock, err := store.LockFile(path)
+		if err != nil {
+			dbc <- opened{err: err}
+			return
+		}
+		db, err := store.Open(context.Background(), path, store.Options{Now: clock.Now, Actor: ui.Actor(a)})
+		if err != nil {
+			lock.Close()
+			dbc <- opened{err: err}
+			return
+		}
+		opts.Trace.Print("db")
+		dbc <- opened{db: db, lock: lock}
+	}()
+	opts.Window = a.NewWindow("家园巡检") // the title in the user's language is set by ui.New
+	opts.Trace.Print("window")
+	o := <-dbc
+	if o.err != nil {
+		// Start-up errors are shown in a window: the installed builds have no
+		// console (-H=windowsgui, the .desktop entry), so log output is lost.
+		log.Print(o.err)
+		opts.Window.Close()
+		a.SetIcon(opts.Icon)
+		ui.ShowStartError(a, o.err)
 		return
 	}
+	db, lock := o.db, o.lock
+	defer lock.Close()
 	defer db.Close()
-	opts.Trace.Print("db")
 	opts.DB, opts.Lock = db, lock
 	opts.Prepare = func(ctx context.Context) error { return prepare(ctx, db, clock, *demoSize) }
 	w := ui.New(a, opts)
