@@ -97,7 +97,12 @@ func WriteAnswers(w io.Writer, results iter.Seq2[Result, error], o AnswersOption
 	}
 
 	items := map[*inspection.Template][]answerItem{}
+	// One row's cells, reused: the stream writer copies them out at once.
+	cells := make([]excelize.Cell, nCols)
 	row := make([]any, nCols)
+	for i := range cells {
+		row[i] = &cells[i]
+	}
 	text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: clip(s)} }
 	wrap := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.wrap, Value: clip(s)} }
 	empty := excelize.Cell{StyleID: st.text}
@@ -172,10 +177,10 @@ func WriteAnswers(w io.Writer, results iter.Seq2[Result, error], o AnswersOption
 			if a.Note != "" {
 				note = wrap(a.Note)
 			}
-			row[0] = excelize.Cell{StyleID: st.int, Value: r - 2}
-			row[1], row[2], row[3], row[4], row[5], row[6], row[7] = district, street, community, name, date, inspectors, statusCell
-			row[8], row[9], row[10], row[11] = text(ai.section), text(it.Code), wrap(it.Text), veto
-			row[12], row[13], row[14], row[15], row[16], row[17], row[18] = result, value, unit, content, note, photos, id
+			cells[0] = excelize.Cell{StyleID: st.int, Value: r - 2}
+			cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7] = district, street, community, name, date, inspectors, statusCell
+			cells[8], cells[9], cells[10], cells[11] = text(ai.section), text(it.Code), wrap(it.Text), veto
+			cells[12], cells[13], cells[14], cells[15], cells[16], cells[17], cells[18] = result, value, unit, content, note, photos, id
 			if err := sw.SetRow(cellName(1, r), row); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,12 +160,13 @@ func WriteSummary(w io.Writer, results iter.Seq2[Result, error], o SummaryOption
 
 	r := 4
 	n := 0
+	rows := newSummaryRows(tpl, items, st)
 	for res, err := range results {
 		if err != nil {
 			return err
 		}
 		n++
-		if err := sw.SetRow(cellName(1, r), summaryRow(n, res, tpl, items, st)); err != nil {
+		if err := sw.SetRow(cellName(1, r), rows.build(n, res)); err != nil {
 			return err
 		}
 		r++
@@ -184,96 +186,164 @@ func WriteSummary(w io.Writer, results iter.Seq2[Result, error], o SummaryOption
 	return save(f, w, o.Title, o.At)
 }
 
-func summaryRow(n int, res Result, tpl *inspection.Template, items []inspection.Item, st styles) []any {
+// summaryRows builds the rows of the 汇总表. One row's cells are reused
+// (the stream writer copies them out at once), and what depends only on
+// a record's template is worked out once per template.
+type summaryRows struct {
+	tpl   *inspection.Template
+	items []inspection.Item
+	st    styles
+	cells []excelize.Cell
+	row   []any // &cells[i]
+	tpls  map[*inspection.Template]*tplFacts
+}
+
+// tplFacts is what a row needs to know about a record's template.
+type tplFacts struct {
+	has            map[string]bool // item codes
+	fee, sat, comp string          // the items holding the metrics ("" if none)
+}
+
+func newSummaryRows(tpl *inspection.Template, items []inspection.Item, st styles) *summaryRows {
+	n := len(summaryFacts) + len(items) + len(tpl.Sections) + 3
+	r := &summaryRows{tpl: tpl, items: items, st: st, cells: make([]excelize.Cell, n), row: make([]any, n),
+		tpls: map[*inspection.Template]*tplFacts{}}
+	for i := range r.cells {
+		r.row[i] = &r.cells[i]
+	}
+	return r
+}
+
+func (r *summaryRows) facts(t *inspection.Template) *tplFacts {
+	if f, ok := r.tpls[t]; ok {
+		return f
+	}
+	f := &tplFacts{has: map[string]bool{}}
+	for _, it := range t.Items() {
+		f.has[it.Code] = true
+	}
+	metric := func(m inspection.Metric) string {
+		if it, ok := t.MetricItem(m); ok {
+			return it.Code
+		}
+		return ""
+	}
+	f.fee, f.sat, f.comp = metric(inspection.MetricFeeRate), metric(inspection.MetricSatisfaction), metric(inspection.MetricComplaintRate)
+	r.tpls[t] = f
+	return f
+}
+
+// build fills the row of the n-th community and returns it.
+func (r *summaryRows) build(n int, res Result) []any {
+	st, tpl := r.st, r.tpl
 	c := res.Community
 	rec := res.Record
-	text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: clip(s)} }
-	num := func(v *float64) excelize.Cell {
+	k := 0
+	put := func(style int, v any) {
+		r.cells[k] = excelize.Cell{StyleID: style, Value: v}
+		k++
+	}
+	text := func(s string) { put(st.text, clip(s)) }
+	num := func(v *float64) {
 		if v == nil {
-			return excelize.Cell{StyleID: st.number}
+			put(st.number, nil)
+		} else {
+			put(st.number, *v)
 		}
-		return excelize.Cell{StyleID: st.number, Value: *v}
 	}
 	status, date, inspectors, tplName := "未检查", "", "", ""
 	var fee *float64
+	var tf *tplFacts
 	sat, comp := c.Satisfaction, c.ComplaintRate
 	if rec != nil {
+		tf = r.facts(rec.Template)
 		status = "已检查"
 		date = rec.Inspection.StartedAt.Format("2006-01-02")
 		inspectors = strings.Join(rec.Inspection.Inspectors, "、")
-		tplName = fmt.Sprintf("%s 第%d版", rec.Inspection.TemplateID, rec.Inspection.TemplateVersion)
+		tplName = rec.Inspection.TemplateID + " 第" + strconv.Itoa(rec.Inspection.TemplateVersion) + "版"
 		if rec.Inspection.AmendsID != "" {
 			status = "已检查（更正）"
 		}
-		metric := func(m inspection.Metric) *float64 {
-			if it, ok := rec.Template.MetricItem(m); ok {
-				if a, ok := rec.Answers[it.Code]; ok && a.Result != inspection.NA {
+		metric := func(code string) *float64 {
+			if code != "" {
+				if a, ok := rec.Answers[code]; ok && a.Result != inspection.NA {
 					return a.Value
 				}
 			}
 			return nil
 		}
-		fee = metric(inspection.MetricFeeRate)
+		fee = metric(tf.fee)
 		if sat == nil {
-			sat = metric(inspection.MetricSatisfaction)
+			sat = metric(tf.sat)
 		}
 		if comp == nil {
-			comp = metric(inspection.MetricComplaintRate)
+			comp = metric(tf.comp)
 		}
 	}
-	households := excelize.Cell{StyleID: st.int}
+	put(st.int, n)
+	text(c.District)
+	text(c.Street)
+	text(c.Community)
+	text(c.Name)
+	text(c.Address)
+	text(c.PropertyCompany)
 	if c.Households > 0 {
-		households.Value = c.Households
+		put(st.int, c.Households)
+	} else {
+		put(st.int, nil)
 	}
-	row := []any{
-		excelize.Cell{StyleID: st.int, Value: n}, text(c.District), text(c.Street), text(c.Community), text(c.Name),
-		text(c.Address), text(c.PropertyCompany), households, text(c.Type), text(status), text(date), text(inspectors),
-		text(tplName), num(sat), num(comp), num(fee),
-	}
-	for _, it := range items {
-		row = append(row, itemCell(it, rec, st))
-	}
-	scores := map[string]inspection.SectionScore{}
-	if rec != nil {
-		for _, s := range rec.Score.Sections {
-			scores[s.Code] = s
-		}
+	text(c.Type)
+	text(status)
+	text(date)
+	text(inspectors)
+	text(tplName)
+	num(sat)
+	num(comp)
+	num(fee)
+	for _, it := range r.items {
+		r.cells[k] = itemCell(it, rec, tf, st)
+		k++
 	}
 	for _, s := range tpl.Sections {
-		sc, ok := scores[s.Code]
-		if !ok || !sc.HasApplicable {
-			row = append(row, excelize.Cell{StyleID: st.score})
-			continue
+		var sc *inspection.SectionScore
+		if rec != nil {
+			for i := range rec.Score.Sections {
+				if rec.Score.Sections[i].Code == s.Code {
+					sc = &rec.Score.Sections[i]
+					break
+				}
+			}
 		}
-		style := st.score
-		if sc.Failed > 0 {
-			style = st.failNum
+		switch {
+		case sc == nil || !sc.HasApplicable:
+			put(st.score, nil)
+		case sc.Failed > 0:
+			put(st.failNum, round1(sc.Score))
+		default:
+			put(st.score, round1(sc.Score))
 		}
-		row = append(row, excelize.Cell{StyleID: style, Value: round1(sc.Score)})
 	}
-	total := excelize.Cell{StyleID: st.score}
 	if rec != nil && rec.Score.Defined {
-		total.Value = round1(rec.Score.Total)
-	}
-	row = append(row, total)
-	var vetoes []string
-	if rec != nil {
-		for _, v := range rec.Score.Vetoes {
-			vetoes = append(vetoes, v.ItemCode+" "+v.Reason)
-		}
-	}
-	if len(vetoes) > 0 {
-		row = append(row, excelize.Cell{StyleID: st.fail, Value: clip(strings.Join(vetoes, "\n"))})
+		put(st.score, round1(rec.Score.Total))
 	} else {
-		row = append(row, text(""))
+		put(st.score, nil)
+	}
+	if rec != nil && len(rec.Score.Vetoes) > 0 {
+		vetoes := make([]string, len(rec.Score.Vetoes))
+		for i, v := range rec.Score.Vetoes {
+			vetoes[i] = v.ItemCode + " " + v.Reason
+		}
+		put(st.fail, clip(strings.Join(vetoes, "\n")))
+	} else {
+		text("")
 	}
 	check, warn := initialCheck(rec, sat, comp, fee)
 	if warn {
-		row = append(row, excelize.Cell{StyleID: st.warn, Value: check})
+		put(st.warn, check)
 	} else {
-		row = append(row, excelize.Cell{StyleID: st.wrap, Value: check})
+		put(st.wrap, check)
 	}
-	return row
+	return r.row[:k]
 }
 
 func round1(v float64) float64 {
@@ -313,12 +383,12 @@ func initialCheck(rec *inspection.Record, sat, comp, fee *float64) (string, bool
 // itemCell is an item's result in the summary: 符合 / 不符合 / 不适用, the
 // value of a number item, the choices of a choice item, the text of a
 // text item. Failing cells are highlighted.
-func itemCell(it inspection.Item, rec *inspection.Record, st styles) excelize.Cell {
+func itemCell(it inspection.Item, rec *inspection.Record, tf *tplFacts, st styles) excelize.Cell {
 	if rec == nil {
 		return excelize.Cell{StyleID: st.na}
 	}
 	a, answered := rec.Answers[it.Code]
-	if _, inTpl := rec.Template.Item(it.Code); !inTpl {
+	if !tf.has[it.Code] {
 		return excelize.Cell{StyleID: st.na, Value: "（模板无此项）"}
 	}
 	if !answered {

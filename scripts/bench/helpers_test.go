@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,13 +94,31 @@ func (h *heapPeak) mb() float64 {
 // measure runs op once per benchmark iteration and reports the median
 // and 99th percentile durations, and the peak heap; per divides each
 // duration (a batch of 500 records reports per record).
+// It also reports the median CPU time of the process per operation
+// (cpu-ms/op: user + system, every goroutine), which the load of a
+// shared machine disturbs less than the wall time.
 func measure(b *testing.B, per int, op func(i int)) {
 	b.Helper()
+	var cpu []time.Duration
 	measureTimed(b, per, func(i int) time.Duration {
+		c := cpuTime()
 		t := time.Now()
 		op(i)
-		return time.Since(t)
+		d := time.Since(t)
+		cpu = append(cpu, (cpuTime()-c)/time.Duration(max(per, 1)))
+		return d
 	})
+	slices.Sort(cpu)
+	b.ReportMetric(float64(cpu[(len(cpu)-1)/2].Microseconds())/1000, "cpu-ms/op")
+}
+
+// cpuTime is the user and system time the process has used.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // measureTimed is measure for operations that time themselves (their
