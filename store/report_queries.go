@@ -305,7 +305,7 @@ func stringList(s string) ([]string, error) {
 			return slowStringList(s)
 		}
 		v := body[1 : 1+end]
-		if !plainJSONString(v) {
+		if !plainListItem(v) {
 			return slowStringList(s)
 		}
 		out = append(out, v)
@@ -321,9 +321,9 @@ func stringList(s string) ([]string, error) {
 	return out, nil
 }
 
-// plainJSONString reports whether v, between quotes, is a JSON string
+// plainListItem reports whether v, between quotes, is a JSON string
 // that decodes to itself: valid UTF-8, no control characters.
-func plainJSONString(v string) bool {
+func plainListItem(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if v[i] < 0x20 {
 			return false

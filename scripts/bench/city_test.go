@@ -358,3 +358,15 @@ func plainPDF(b *testing.B, doc pdf.Document, w io.Writer) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkSearchWholeList is the 小区列表 with an empty search box: every
+// community with its latest inspection (what the screen shows at start).
+func BenchmarkSearchWholeList(b *testing.B) {
+	db := openCity(b)
+	ctx := context.Background()
+	measure(b, 1, func(int) {
+		if _, err := db.ListCommunityRows(ctx, store.CommunityRowFilter{}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
