@@ -11,6 +11,7 @@
 # Environment:
 #   BENCH_SCALE   the generated city for the table (default 1: 5,000 communities)
 #   BENCH_GROWTH  scales for the growth rows of merge, Excel and search (default "1 4"; "" for none)
+#   BENCH_GROWTH_RUNS iterations of the merge and Excel growth figures (default 3)
 #   BENCH_RUNS    iterations of the heavy figures (default 5); search does 20 per keystroke list
 #   BENCH_COUNT   runs of the autosave benchmark (default 5), BENCH_N autosaves per run (default 2000)
 #   BENCH_DIR     where generated cities are kept between runs (default ~/.cache/jiayuan-bench;
@@ -30,6 +31,7 @@ else
 	scale=${BENCH_SCALE:-1} growth=${BENCH_GROWTH-1 4} runs=${BENCH_RUNS:-5} count=${BENCH_COUNT:-5} n=${BENCH_N:-2000}
 	startup=${BENCH_STARTUP:-1} searchruns=$((${BENCH_RUNS:-5} * 4))
 fi
+gruns=${BENCH_GROWTH_RUNS:-3}
 cache=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/jiayuan-bench}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -83,9 +85,9 @@ run() {
 }
 
 rows=()
-# row LABEL VALUE BASE UNIT GOAL HEAP_FIG HEAP_BASE RSS_FIG RSS_BASE
+# row LABEL VALUE BASE UNIT GOAL HEAP_FIG HEAP_BASE RSS_FIG RSS_BASE [CPU_FIG CPU_BASE]
 row() {
-	rows+=("$(awk -v l="$1" -v a="$2" -v b="$3" -v u="$4" -v g="$5" -v hf="$6" -v hb="$7" -v rf="$8" -v rb="$9" 'BEGIN {
+	rows+=("$(awk -v l="$1" -v a="$2" -v b="$3" -v u="$4" -v g="$5" -v hf="$6" -v hb="$7" -v rf="$8" -v rb="$9" -v cf="${10-}" -v cb="${11-}" 'BEGIN {
 		fmt = (a + 0 >= 100) ? "%.0f %s" : "%.2f %s"
 		va = (a == "") ? "—" : sprintf(fmt, a, u)
 		fmtb = (b + 0 >= 100) ? "%.0f %s" : "%.2f %s"
@@ -93,9 +95,11 @@ row() {
 		r = (a != "" && b != "" && b + 0 > 0) ? sprintf("%.2f×", a / b) : "—"
 		h = (hf == "" && hb == "") ? "—" : sprintf("%s / %s", (hf == "" ? "—" : sprintf("%.0f", hf)), (hb == "" ? "—" : sprintf("%.0f", hb)))
 		m = (rf == "" && rb == "") ? "—" : sprintf("%s / %s", (rf == "" ? "—" : rf), (rb == "" ? "—" : rb))
-		printf "| %s | %s | %s | %s | %s | %s | %s |", l, va, vb, r, g, h, m }')")
+		c = (cf == "" && cb == "") ? "—" : sprintf("%s / %s", (cf == "" ? "—" : sprintf(cf + 0 >= 100 ? "%.0f" : "%.1f", cf)), (cb == "" ? "—" : sprintf(cb + 0 >= 100 ? "%.0f" : "%.1f", cb)))
+		cr = (cf != "" && cb != "" && cb + 0 > 0) ? sprintf("%.2f×", cf / cb) : "—"
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", l, va, vb, r, g, c, cr, h, m }')")
 }
-note() { rows+=("| $1 | — | — | — | $2 | — | — |"); }
+note() { rows+=("| $1 | — | — | — | $2 | — | — | — | — |"); }
 
 # --- autosave (store) ---------------------------------------------------
 log "autosave: $count runs × $n autosaves…"
@@ -134,13 +138,15 @@ figure() {
 	local label=$1 unit=$2 goal=$3 fig=$4 base=$5 iters=$6
 	log "$fig vs $base ($iters runs)…"
 	run "$work/bench.test" "$fig" "$iters" "${envs[@]}"
-	local a ha ra b="" hb="" rb=""
+	local a ha ra ca b="" hb="" rb="" cb=""
 	a=$(metric "$work/$fig.out" "$fig" med-ms/op) ha=$(metric "$work/$fig.out" "$fig" peak-heap-MB) ra=$(rss "$work/$fig.time")
+	ca=$(metric "$work/$fig.out" "$fig" cpu-ms/op)
 	if [ -n "$base" ]; then
 		run "$work/bench.test" "$base" "$iters" "${envs[@]}"
 		b=$(metric "$work/$base.out" "$base" med-ms/op) hb=$(metric "$work/$base.out" "$base" peak-heap-MB) rb=$(rss "$work/$base.time")
+		cb=$(metric "$work/$base.out" "$base" cpu-ms/op)
 	fi
-	row "$label" "$a" "$b" ms "$goal" "$ha" "$hb" "$ra" "$rb"
+	row "$label" "$a" "$b" ms "$goal" "$ha" "$hb" "$ra" "$rb" "$ca" "$cb"
 }
 
 # --- merge ------------------------------------------------------------------
@@ -188,6 +194,8 @@ figure "search, one keystroke: the 小区列表 query (ListCommunityRows) vs a p
 searchp99=$(metric "$work/BenchmarkSearchList.out" BenchmarkSearchList p99-ms/op)
 row "search, one keystroke, 99th percentile (ListCommunityRows)" "$searchp99" "$(metric "$work/BenchmarkSearchBaseline.out" BenchmarkSearchBaseline p99-ms/op)" \
 	ms "≤ 20 ms" "" "" "" ""
+figure "search, empty box: the whole 小区列表 (ListCommunityRows, every community; what start-up shows) vs a plain scan" ms "≤ 20 ms" \
+	BenchmarkSearchWholeList BenchmarkSearchBaseline "$((searchruns * 2))"
 figure "search, one keystroke: store.ListCommunities vs a plain scan" ms "≤ 20 ms" BenchmarkSearchCommunities BenchmarkSearchBaseline \
 	"$((searchruns * 14))"
 
@@ -216,17 +224,18 @@ for s in $growth; do
 	gc=$(grep -o '小区 [0-9]* 个' "$gdir/gen.txt" | head -1 | tr -dc 0-9)
 	gp=$(grep -F "区-$district.jypkg" "$gdir/gen.txt" | grep -o '检查记录 [0-9]* 份' | tr -dc 0-9)
 	figure "growth, scale $s: import of $district's package ($gp inspections) vs raw INSERT…SELECT" ms "≈ $s× scale 1" \
-		BenchmarkMergeImport BenchmarkMergeBaseline 3
-	figure "growth, scale $s: Excel 汇总表 ($gc rows) vs StreamWriter" ms "≈ $s× scale 1" BenchmarkExcelSummary BenchmarkExcelSummaryBaseline 3
+		BenchmarkMergeImport BenchmarkMergeBaseline "$gruns"
+	figure "growth, scale $s: Excel 汇总表 ($gc rows) vs StreamWriter" ms "≈ $s× scale 1" BenchmarkExcelSummary BenchmarkExcelSummaryBaseline "$gruns"
 	figure "growth, scale $s: search keystroke ($gc communities) vs plain scan" ms "≈ $s× scale 1" BenchmarkSearchList BenchmarkSearchBaseline \
 		$((14 * 5))
+	figure "growth, scale $s: the whole 小区列表 ($gc communities) vs plain scan" ms "≈ $s× scale 1" BenchmarkSearchWholeList BenchmarkSearchBaseline 10
 done
 
 cat <<EOF
 
 make bench — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg), scale $scale, $runs runs (medians)
 
-| figure | value | baseline | ratio | goal | peak heap MB (fig / base) | max RSS MB (fig / base) |
-| --- | ---: | ---: | ---: | --- | ---: | ---: |
+| figure | value | baseline | ratio | goal | CPU ms (fig / base) | CPU ratio | peak heap MB (fig / base) | max RSS MB (fig / base) |
+| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |
 EOF
 printf '%s\n' "${rows[@]}"
