@@ -57,3 +57,22 @@ func TestTableLayoutsRendered(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestParseClockFastPath: the one-device shortcut gives what the JSON
+// decoder gives, and refuses what it refuses.
+func TestParseClockFastPath(t *testing.T) {
+	v := "1732600000000-00001-0123456789abcdef"
+	for _, s := range []string{`{"0123456789abcdef":"` + v + `"}`, `{"0123456789abcdee":"` + v + `"}`,
+		`{"0123456789abcdef":"1732600000000-0000x-0123456789abcdef"}`, `{}`} {
+		got, err := ParseClock(s)
+		want := Clock{}
+		jerr := json.Unmarshal([]byte(s), &want)
+		ok := jerr == nil && len(want) <= 1
+		for d, x := range want {
+			ok = ok && ValidVersion(x) && VersionDevice(x) == d
+		}
+		if (err == nil) != ok || (ok && got.String() != want.String()) {
+			t.Errorf("%s: got %v %v, decoder says %v ok=%v", s, got, err, want, ok)
+		}
+	}
+}

@@ -324,8 +324,9 @@ func (m *merger) run() error {
 	if err := m.checkPhotoRefs(); err != nil {
 		return err
 	}
-	for _, id := range sortedKeys(m.rescore) {
-		if err := m.rescoreInspection(id); err != nil {
+	ids := sortedKeys(m.rescore)
+	for start := 0; start < len(ids); start += rescoreChunk {
+		if err := m.rescoreInspections(ids[start:min(start+rescoreChunk, len(ids))]); err != nil {
 			return err
 		}
 	}
@@ -1005,6 +1006,9 @@ func (m *merger) checkPhotoRefs() error {
 func PhotoRefs(r Row) []string {
 	switch r.Entity {
 	case "answers":
+		if r.Str("photos") == "[]" {
+			return nil
+		}
 		var shas []string
 		if jsonUnmarshal(r.Str("photos"), &shas) == nil {
 			return shas
@@ -1045,28 +1049,85 @@ func (m *merger) template(id string, version int) (*inspection.Template, error) 
 	return t, nil
 }
 
-// rescoreInspection recomputes the local score cache of one inspection,
-// reading the template inside the transaction (it may have just arrived).
-func (m *merger) rescoreInspection(id string) error {
-	var tplID string
-	var tplVer int
-	if err := m.tx.QueryRowContext(m.ctx, `SELECT template_id, template_version FROM inspections WHERE id = ?`, id).Scan(&tplID, &tplVer); err != nil {
-		return err
+// rescoreChunk is how many inspections rescoreInspections reads at once.
+const rescoreChunk = 200
+
+// rescoreInspections recomputes the local score cache of inspections,
+// reading their templates inside the transaction (one may have just
+// arrived) and their answers in one query.
+func (m *merger) rescoreInspections(ids []string) error {
+	in := "(?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
 	}
-	tpl, err := m.template(tplID, tplVer)
+	type tplRef struct {
+		id  string
+		ver int
+	}
+	tpls := map[string]tplRef{}
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT id, template_id, template_version FROM inspections WHERE id IN `+in, args...)
 	if err != nil {
 		return err
 	}
-	answers, err := loadAnswers(m.ctx, m.tx, id)
+	for rows.Next() {
+		var id string
+		var t tplRef
+		if err := rows.Scan(&id, &t.id, &t.ver); err != nil {
+			rows.Close()
+			return err
+		}
+		tpls[id] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	answers := map[string]map[string]inspection.Answer{}
+	rows, err = m.tx.QueryContext(m.ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN `+in, args...)
 	if err != nil {
 		return err
 	}
-	card := inspection.Score(tpl, answers)
-	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO inspection_scores(inspection_id, score, defined, vetoes, judged, scorable)
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if answers[a.InspectionID] == nil {
+			answers[a.InspectionID] = map[string]inspection.Answer{}
+		}
+		answers[a.InspectionID][a.ItemCode] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	up, err := m.stmt("score", `INSERT INTO inspection_scores(inspection_id, score, defined, vetoes, judged, scorable)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(inspection_id) DO UPDATE SET score = excluded.score, defined = excluded.defined,
-		vetoes = excluded.vetoes, judged = excluded.judged, scorable = excluded.scorable`,
-		id, card.Total, card.Defined, len(card.Vetoes), card.Judged, card.Scorable)
-	return err
+		vetoes = excluded.vetoes, judged = excluded.judged, scorable = excluded.scorable`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		t, ok := tpls[id]
+		if !ok {
+			return fmt.Errorf("%w：检查记录 %s", ErrMissingReference, id)
+		}
+		tpl, err := m.template(t.id, t.ver)
+		if err != nil {
+			return err
+		}
+		a := answers[id]
+		if a == nil {
+			a = map[string]inspection.Answer{}
+		}
+		card := inspection.Score(tpl, a)
+		if _, err := up.ExecContext(m.ctx, id, card.Total, card.Defined, len(card.Vetoes), card.Judged, card.Scorable); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // observeClock persists the clock past every imported version, so local

@@ -235,7 +235,7 @@ func (m *merger) resolve(c Conflict, keep Keep) error {
 		return err
 	}
 	for _, id := range sortedKeys(m.rescore) {
-		if err := m.rescoreInspection(id); err != nil {
+		if err := m.rescoreInspections([]string{id}); err != nil {
 			return err
 		}
 	}
