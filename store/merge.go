@@ -470,6 +470,12 @@ func (m *merger) mergeInspections(inspections []Row) error {
 	if err := m.insertNew("inspections", fresh); err != nil {
 		return err
 	}
+	// An inspection new here has no local answers (nor conflicts on them):
+	// its answers are all new.
+	newHere := map[string]bool{}
+	for _, r := range fresh {
+		newHere[r.ID()] = true
+	}
 	for i := range inspections {
 		if err := m.mergeInspectionRow(inspections[i]); err != nil {
 			return err
@@ -490,9 +496,15 @@ func (m *merger) mergeInspections(inspections []Row) error {
 		if !ok { // not in the package: its status is as it was
 			before = st == string(inspection.Finalized)
 		}
+		allNew := newHere[id]
+		for i := 0; allNew && i < len(answers); i++ {
+			allNew = !m.openConflicts["answers\x00"+answers[i].ID()]
+		}
 		switch {
 		case st == "":
 			return fmt.Errorf("%w：检查项答案所属的检查记录 %s 不存在", ErrMissingReference, id)
+		case allNew:
+			freshAnswers = append(freshAnswers, answers...)
 		case st == string(inspection.Finalized) && before:
 			err = m.mergeFinalizedAnswers(id, answers, true)
 		default:
