@@ -99,7 +99,7 @@ func readForMerge(b *testing.B, db *store.DB, pkg string) (store.Package, func()
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := validatePackage(ctx, db, c); err != nil {
+	if _, err := validatePackage(ctx, db, c); err != nil {
 		b.Fatal(err)
 	}
 	h := o.env.Header

@@ -72,13 +72,13 @@ func Inspect(ctx context.Context, db *store.DB, path string, lim Limits) Package
 		}
 		info.Trust = t.String()
 	}
-	c, err := o.readContents(ctx, lim)
+	c, err := o.checkContents(ctx, lim)
 	if err != nil {
 		return fail(err)
 	}
 	defer c.close()
 	info.Counts = c.counts
-	if info.Unchecked, err = validate(ctx, db, c.rows); err != nil && !errors.Is(err, errUnchecked) {
+	if info.Unchecked, err = validatePackage(ctx, db, c); err != nil && !errors.Is(err, errUnchecked) {
 		return fail(err)
 	}
 	err = c.photos(ctx)(func(p store.Photo) error {

@@ -86,14 +86,17 @@ func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) 
 
 // validatePackage checks every row of a package as validate does, reading
 // the rows from its database one at a time (see checkedSource).
-func validatePackage(ctx context.Context, db *store.DB, c *contents) error {
-	src := checkedSource(ctx, db, c)
+// It returns how many references it could not check (only without a data
+// file).
+func validatePackage(ctx context.Context, db *store.DB, c *contents) (int, error) {
+	v := newValidator(ctx, db)
+	src := checkedSourceOf(ctx, v, c)
 	for _, e := range formatEntities(c.format) {
 		if err := src(e, func(store.Row) error { return nil }); err != nil {
-			return err
+			return v.unknown, err
 		}
 	}
-	return nil
+	return v.unknown, nil
 }
 
 // checkedSource streams a package's rows as store.Package.Rows wants them,
@@ -107,7 +110,10 @@ func validatePackage(ctx context.Context, db *store.DB, c *contents) error {
 // the end of the answers before the stream returns (the merge writes an
 // inspection's answers once the stream has moved past them).
 func checkedSource(ctx context.Context, db *store.DB, c *contents) func(entity string, yield func(store.Row) error) error {
-	v := newValidator(ctx, db)
+	return checkedSourceOf(ctx, newValidator(ctx, db), c)
+}
+
+func checkedSourceOf(ctx context.Context, v *validator, c *contents) func(entity string, yield func(store.Row) error) error {
 	var inspections []store.Row
 	return func(entity string, yield func(store.Row) error) error {
 		if _, ok := c.counts[entity]; !ok {
