@@ -115,7 +115,6 @@ func isExchangeError(err error) bool {
 // contents is what a package's database holds, checked.
 type contents struct {
 	meta   map[string]string
-	rows   []store.Row // readContents only; checkContents leaves rows in the file
 	counts map[string]int
 	format int
 	db     *sql.DB // open for reading rows and photos; closed by close
@@ -125,26 +124,6 @@ func (c *contents) close() {
 	if c != nil && c.db != nil {
 		c.db.Close()
 	}
-}
-
-// readContents opens the package's database as hostile input and reads
-// every row through named columns after checking sizes.
-func (o *opened) readContents(ctx context.Context, lim Limits) (*contents, error) {
-	c, err := o.checkContents(ctx, lim)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range formatEntities(c.format) {
-		err := c.each(ctx, e, func(r store.Row) error {
-			c.rows = append(c.rows, r)
-			return nil
-		})
-		if err != nil {
-			c.close()
-			return nil, err
-		}
-	}
-	return c, nil
 }
 
 // checkContents opens the package's database as hostile input and checks

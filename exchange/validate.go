@@ -31,11 +31,6 @@ type validator struct {
 // there is no data file (inspect-package without --db).
 var errUnchecked = errors.New("引用未检查")
 
-func validateRows(ctx context.Context, db *store.DB, rows []store.Row) error {
-	_, err := validate(ctx, db, rows)
-	return err
-}
-
 func newValidator(ctx context.Context, db *store.DB) *validator {
 	v := &validator{ctx: ctx, db: db, byID: map[string]map[string]store.Row{},
 		answersOf: map[string]map[string]inspection.Answer{}, templates: map[string]*inspection.Template{},
@@ -64,28 +59,8 @@ func (v *validator) checkDigest(r store.Row) error {
 	return nil
 }
 
-// validate checks rows and returns how many references it could not
-// check (only without a data file).
-func validate(ctx context.Context, db *store.DB, rows []store.Row) (int, error) {
-	v := newValidator(ctx, db)
-	for _, r := range rows {
-		v.byID[r.Entity][r.ID()] = r
-	}
-	for _, r := range rows {
-		if err := v.check(r); err != nil {
-			return v.unknown, err
-		}
-	}
-	for _, r := range v.byID["inspections"] {
-		if err := v.checkDigest(r); err != nil {
-			return v.unknown, err
-		}
-	}
-	return v.unknown, nil
-}
-
-// validatePackage checks every row of a package as validate does, reading
-// the rows from its database one at a time (see checkedSource).
+// validatePackage checks every row of a package, reading the rows from its
+// database one at a time (see checkedSource).
 // It returns how many references it could not check (only without a data
 // file).
 func validatePackage(ctx context.Context, db *store.DB, c *contents) (int, error) {
@@ -100,7 +75,7 @@ func validatePackage(ctx context.Context, db *store.DB, c *contents) (int, error
 }
 
 // checkedSource streams a package's rows as store.Package.Rows wants them,
-// each checked as validate does before it is yielded: the merge reads and
+// each checked before it is yielded: the merge reads and
 // validates the package in one pass, in its transaction, so a row that
 // fails leaves the data file as it was. Only the communities, templates
 // and inspections are held (references point at them; they are checked
