@@ -986,6 +986,7 @@ func (m *merger) mergePhotos() error {
 		if err != nil {
 			return fmt.Errorf("无法保存照片 %s：%w", p.SHA256, err)
 		}
+		delete(m.photoRefs, p.SHA256) // here now: no need to look for it
 		if n, _ := res.RowsAffected(); n > 0 {
 			m.counts.Photos++
 		}
@@ -994,7 +995,8 @@ func (m *merger) mergePhotos() error {
 }
 
 // checkPhotoRefs refuses a package whose rows use a photo that is neither
-// in it nor here.
+// in it nor here (the package's own photos were struck off the list as
+// they were stored).
 func (m *merger) checkPhotoRefs() error {
 	refs := m.photoRefs
 	s, err := m.stmt("hasphoto", `SELECT COUNT(*) FROM photos WHERE sha256 = ?`)
