@@ -225,34 +225,50 @@ func latestRecords(ctx context.Context, tx *sql.Tx, cols, latest string, args []
 	}
 	byCommunity := map[string]*InspectionRecord{}
 	byID := map[string]*InspectionRecord{}
+	var ids []any
 	for rows.Next() {
-		rec := &InspectionRecord{Answers: map[string]inspection.Answer{}}
+		rec := &InspectionRecord{Answers: make(map[string]inspection.Answer, 48)} // the default template has 46 items
 		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		byCommunity[rec.Inspection.CommunityID] = rec
 		byID[rec.Inspection.ID] = rec
+		ids = append(ids, rec.Inspection.ID)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN (`+latest+`)`, args...)
+	// The answers by the ids just read, 500 at a time, rather than by
+	// latest again (SQLite would number the inspections a second time).
+	for len(ids) > 0 {
+		batch := ids[:min(500, len(ids))]
+		ids = ids[len(batch):]
+		if err := readAnswers(ctx, tx, batch, byID); err != nil {
+			return nil, err
+		}
+	}
+	return byCommunity, nil
+}
+
+// readAnswers reads the answers of the inspections ids into their records.
+func readAnswers(ctx context.Context, tx *sql.Tx, ids []any, byID map[string]*InspectionRecord) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+answerCols+` FROM answers WHERE inspection_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		a, err := scanReportAnswer(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if rec := byID[a.InspectionID]; rec != nil {
 			rec.Answers[a.ItemCode] = a
 		}
 	}
-	return byCommunity, rows.Err()
+	return rows.Err()
 }
 
 // scanReportAnswer is scanAnswer for the reports' bulk reads (the whole
