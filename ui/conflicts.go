@@ -483,7 +483,7 @@ func (n *recordNamer) value(entity, field string, v any) string {
 		return actionStatusLabel(inspection.ActionStatus(s))
 	case "result", "recheck_result":
 		return resultLabel(inspection.Result(s))
-	case "started_at", "finalized_at", "updated_at", "picked_at", "withdrawn_at":
+	case "started_at", "finalized_at", "updated_at", "picked_at", "withdrawn_at", "deleted_at":
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 			return formatDateTime(t)
 		}
@@ -645,6 +645,10 @@ func fieldLabel(entity, field string) string {
 		return lang.L("撤回时间")
 	case "withdrawn_by":
 		return lang.L("撤回人")
+	case "deleted_at":
+		return lang.L("删除时间")
+	case "deleted_by":
+		return lang.L("删除人")
 	case "device_id":
 		return lang.L("设备")
 	case "actor":
