@@ -92,3 +92,31 @@ func rawOpen(t *testing.T, path string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestIncrementalExportAfterBatchImport: rows that arrived in a batch
+// audit entry after the last export to an office go in the next
+// incremental package to it.
+func TestIncrementalExportAfterBatchImport(t *testing.T) {
+	ctx := context.Background()
+	insp, district, city := newDevice(t, "检查员"), newDevice(t, "区局"), newDevice(t, "市局")
+	trustAll(t, insp, district, city)
+	insp.finished("先到小区", "鼓楼区", 98, testJPEG(t, 32, 32, 1))
+	district.importOK(insp.export(ExportOptions{Office: "区局"}))
+	city.importOK(district.export(ExportOptions{Office: "市局"}))
+
+	later := insp.finished("后到小区", "鼓楼区", 97, testJPEG(t, 32, 32, 2))
+	district.importOK(insp.export(ExportOptions{Office: "区局"}))
+	p := district.export(ExportOptions{Office: "市局"})
+	info := Inspect(ctx, nil, p, Limits{})
+	if !info.Valid || !info.Incremental || info.Counts["inspections"] != 1 || info.Counts["answers"] == 0 {
+		t.Fatalf("incremental package after a batched import: %+v", info)
+	}
+	res := city.importOK(p)
+	if res.New == 0 {
+		t.Errorf("nothing new at the city: %+v", res)
+	}
+	if _, err := city.db.Inspection(ctx, later.ID); err != nil {
+		t.Errorf("the later inspection did not reach the city: %v", err)
+	}
+	city.verify()
+}
