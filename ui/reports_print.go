@@ -167,6 +167,9 @@ func (s *reportsScreen) printDone(total int, out string, combined bool, res pdf.
 	}
 	if !combined {
 		for _, f := range res.Failed {
+			if cancelled && errors.Is(f.Err, context.Canceled) {
+				continue // stopped by 取消, not a failure
+			}
 			lines = append(lines, fmt.Sprintf(lang.L("未能打印：%s（记录 %s）：%v"), names[f.ID], recordTail(f.ID), f.Err))
 		}
 		if err != nil && !cancelled && len(res.Failed) == 0 && !errors.Is(err, context.Canceled) {
@@ -178,6 +181,10 @@ func (s *reportsScreen) printDone(total int, out string, combined bool, res pdf.
 	}
 	msg := strings.Join(lines, "\n")
 	s.showResult(ok, msg)
+	if cancelled {
+		s.result.Importance = widget.WarningImportance
+		s.result.Refresh()
+	}
 	s.u.info(lang.L("批量打印"), msg)
 }
 

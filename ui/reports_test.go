@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -280,7 +281,7 @@ func TestReportsBatchPrintCancel(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if !strings.Contains(s.result.Text, "已取消") {
+	if !strings.Contains(s.result.Text, "已取消") || strings.Contains(s.result.Text, "context") || strings.Contains(s.result.Text, "未能打印") {
 		t.Fatalf("result %q", s.result.Text)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
@@ -520,5 +521,11 @@ func TestReportsPrintResultNamesFailures(t *testing.T) {
 	}
 	if s.result.Importance != widget.DangerImportance {
 		t.Errorf("a batch with a failure is shown as %v", s.result.Importance)
+	}
+	// Records stopped by 取消 are not failures.
+	res.Failed = []pdf.BatchError{{ID: id, Err: fmt.Errorf("读取检查记录：%w", context.Canceled)}}
+	s.printDone(3, "/x", false, res, context.Canceled, true, map[string]string{id: "怡乐花园"}, time.Second)
+	if want := "批量打印已取消：已生成 2 份（共 3 份），位于 /x"; s.result.Text != want {
+		t.Errorf("after 取消: %q, want %q", s.result.Text, want)
 	}
 }
