@@ -35,8 +35,9 @@ type importPanel struct {
 	skipBtn   *widget.Button // 跳过错误行，导入其余 N 行
 	discard   *widget.Button
 	message   *widget.Label
-	preview   *importPreview // nil when nothing is previewed
-	applied   int            // rows written by the last apply (tests)
+	writing   *widget.ProgressBarInfinite // shown while an import is written
+	preview   *importPreview              // nil when nothing is previewed
+	applied   int                         // rows written by the last apply (tests)
 	buttonBar *fyne.Container
 }
 
@@ -103,8 +104,11 @@ func (s *reportsScreen) buildImportCard() *widget.Card {
 	p.message.Wrapping = fyne.TextWrapBreak
 	p.buttonBar = container.NewHBox(p.applyBtn, p.skipBtn, p.discard)
 	p.buttonBar.Hide()
+	p.writing = widget.NewProgressBarInfinite()
+	p.writing.Stop()
+	p.writing.Hide()
 	top := container.NewVBox(container.NewGridWithColumns(3, p.communitiesBtn, p.figuresBtn, p.templateBtn), p.summary)
-	bottom := container.NewVBox(p.buttonBar, p.message)
+	bottom := container.NewVBox(p.buttonBar, p.writing, p.message)
 	return widget.NewCard(lang.L("从 Excel 导入"), lang.L("小区名单、满意度与投诉数据、检查模板"),
 		container.NewBorder(top, bottom, nil, nil, p.list))
 }
@@ -319,11 +323,19 @@ func (s *reportsScreen) applyImport(skipBad bool) {
 	}
 	p.applyBtn.Disable()
 	p.skipBtn.Disable()
+	p.discard.Disable()
+	p.writing.Show()
+	p.writing.Start()
+	p.message.Importance = widget.MediumImportance
+	p.message.SetText(lang.L("正在写入数据文件…"))
 	s.u.write(func() {
 		n, err := pv.apply(context.Background(), skipBad)
 		fyne.Do(func() {
+			p.writing.Stop()
+			p.writing.Hide()
 			p.applyBtn.Enable()
 			p.skipBtn.Enable()
+			p.discard.Enable()
 			if err != nil {
 				p.message.Importance = widget.DangerImportance
 				p.message.SetText(fmt.Sprintf(lang.L("导入失败，没有写入任何数据：%v"), err))
