@@ -278,7 +278,11 @@ func (s *reportsScreen) refreshScope() {
 				return
 			}
 			s.scopeInfo.Importance = widget.MediumImportance
-			name := strings.TrimSuffix(scopeName(sc)+" "+scopeDates(sc), " ")
+			name := scopeName(sc)
+			if sc.District == "" {
+				name = lang.L("全部")
+			}
+			name = strings.TrimSuffix(name+" "+scopeDates(sc), " ")
 			if sc.Dated() {
 				s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。检查日期在范围内的已定稿小区 %d 个。"), name, len(recs)))
 			} else {

@@ -107,7 +107,7 @@ func (s *reportsScreen) buildImportCard() *widget.Card {
 	p.writing = widget.NewProgressBarInfinite()
 	p.writing.Stop()
 	p.writing.Hide()
-	top := container.NewVBox(container.NewGridWithColumns(3, p.communitiesBtn, p.figuresBtn, p.templateBtn), p.summary)
+	top := container.NewVBox(container.NewHBox(p.communitiesBtn, p.figuresBtn, p.templateBtn), p.summary)
 	bottom := container.NewVBox(p.buttonBar, p.writing, p.message)
 	return widget.NewCard(lang.L("从 Excel 导入"), lang.L("小区名单、满意度与投诉数据、检查模板"),
 		container.NewBorder(top, bottom, nil, nil, p.list))
