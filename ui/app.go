@@ -286,6 +286,24 @@ func (u *App) lazyTab(text string, icon fyne.Resource, build func() fyne.CanvasO
 	return item
 }
 
+// applyRole shows the office's tabs of the role just set in 设置 or the
+// first-run dialog, at once; the selected tab stays selected (adding tabs
+// before it would otherwise move the selection onto another).
+func (u *App) applyRole() {
+	if u.office == nil || u.tabs == nil {
+		return
+	}
+	selected := u.tabs.Selected()
+	u.office.applyRole()
+	for _, it := range u.tabs.Items {
+		if it == selected {
+			u.tabs.Select(it)
+			return
+		}
+	}
+	u.tabs.SelectIndex(0) // an office tab that the role does not have
+}
+
 // buildTab builds a lazy tab's screen if it is not built yet.
 func (u *App) buildTab(item *container.TabItem) {
 	build, ok := u.pending[item]

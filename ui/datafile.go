@@ -218,6 +218,7 @@ func (u *App) saveWelcome(w *welcomeDialog) {
 		return
 	}
 	p := u.prefs
+	role := p.Role()
 	p.SetName(w.name.Text)
 	p.SetUnit(w.unit.Text)
 	p.SetDistrict(w.district.Text)
@@ -227,6 +228,9 @@ func (u *App) saveWelcome(w *welcomeDialog) {
 		}
 	}
 	u.db.SetActor(p.Name())
+	if p.Role() != role {
+		u.applyRole()
+	}
 	if u.settings != nil {
 		u.settings.reloadFromPrefs()
 	}

@@ -75,9 +75,11 @@ func newSettingsScreen(u *App) *settingsScreen {
 		}
 	}
 	s.role.OnChanged = func(string) {
-		p.SetRole(roleValues[max(0, s.role.SelectedIndex())])
-		if u.office != nil {
-			u.office.applyRole()
+		role := roleValues[max(0, s.role.SelectedIndex())]
+		changed := role != p.Role()
+		p.SetRole(role)
+		if changed {
+			u.applyRole() // the office's tabs appear or go at once
 		}
 		s.markSaved()
 	}
