@@ -151,7 +151,10 @@ func New(a fyne.App, opts Options) *App {
 	u.async = func(f func()) { go f() }
 	u.lazyTabs = true
 	u.build()
-	u.start()
+	// The data is read once the window is drawn: the first frame does not
+	// wait for (or share the two cores with) the list's query.
+	u.communities.count.SetText(lang.L("正在读取…"))
+	u.afterFirstFrame = append(u.afterFirstFrame, u.start)
 	// First start: ask who the user is, unless a script opens a screen;
 	// once the window is drawn, as the dialog reads the data file.
 	if (u.prefs.Name() == "" && opts.Screen == "") || opts.Screen == ScreenWelcome {
