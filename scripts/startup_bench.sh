@@ -100,7 +100,7 @@ run_once() {
 	echo "$((ff - t0)) $([ -n "$rd" ] && echo $((rd - t0)) || echo -)"
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 run_once blank "$work/b.log" "$blank_dir/blank" >/dev/null # warm-up
 run_once jiayuan "$work/a.log" "$bin" --trace-startup --db "$db" >/dev/null
@@ -128,8 +128,13 @@ done
 
 # phase WHO NAME COLUMN: the median of a phase (column 3: ms since exec,
 # 4: CPU ms).
-phase() { awk -v w="$1" -v p="$2" -v c="$3" '$1 == w && $2 == p { print $c }' "$work/phases" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# "-" when it was not printed (a build whose --trace-startup printed less).
+phase() {
+	local m
+	m=$(awk -v w="$1" -v p="$2" -v c="$3" '$1 == w && $2 == p && $c != "" { print $c }' "$work/phases" | median)
+	echo "${m:--}"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 mb=$(phase blank first-frame 3)
 cb=$(phase blank first-frame 4)
 echo "| measure (median of $runs runs, Xvfb 1280×800, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) | ms | × blank | CPU ms | CPU × blank |"
@@ -153,5 +158,5 @@ printf '  %-8s %-14s %8s %8s\n' "" phase "wall ms" "CPU ms"
 for who in $progs; do
 	for p in $(awk -v w="$who" '$1 == w { print $2 }' "$work/phases" | sort -u); do
 		echo "$(phase "$who" "$p" 3) $(phase "$who" "$p" 4) $p"
-	done | sort -n | awk -v w="$who" '{ printf "  %-8s %-14s %8d %8d\n", w, $3, $1, $2 }'
+	done | sort -n | awk -v w="$who" '{ printf "  %-8s %-14s %8s %8s\n", w, $3, $1, $2 }'
 done
