@@ -230,6 +230,19 @@ func (u *App) build() {
 		u.exchangeItem,
 	}
 	items = append(items, u.office.tabItems()...)
+	// Only 小区列表 is laid out for the first frame: the other tabs'
+	// screens are built already (cheap) but put in their tab when it is
+	// first selected, as AppTabs lays out every tab's content to find its
+	// own minimum size (about 25 ms of CPU before the first frame).
+	if u.lazyTabs {
+		for _, it := range items[1:] {
+			if _, lazy := u.pending[it]; !lazy {
+				content := it.Content
+				it.Content = container.NewStack()
+				u.pending[it] = func() fyne.CanvasObject { return content }
+			}
+		}
+	}
 	u.tabs = container.NewAppTabs(append(items, u.settingsItem)...)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		u.buildTab(t)
@@ -426,6 +439,11 @@ func (u *App) openStartScreen() {
 	case ScreenSettings:
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
 	case ScreenRanking, ScreenDashboard, ScreenLiaisons, ScreenAssignments, ScreenReports:
+		for _, it := range u.tabs.Items { // office.show finds its tab by its content
+			if it != u.exchangeItem && it != u.settingsItem {
+				u.buildTab(it)
+			}
+		}
 		u.office.show(u.opts.Screen)
 	case ScreenExport, ScreenImport, ScreenConflicts, ScreenDevices, ScreenHistory:
 		u.selectExchange()

@@ -88,3 +88,40 @@ func TestLazyTabsOpenStartScreens(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryLazyTabShowsItsScreen selects each tab of the window built as
+// the app builds it (only 小区列表 laid out at first): each then shows its
+// screen, not the empty stand-in; --screen=ranking and --screen=actions
+// still open theirs.
+func TestEveryLazyTabShowsItsScreen(t *testing.T) {
+	u := newLazyTestUI(t)
+	if len(u.pending) < 4 {
+		t.Fatalf("%d tabs wait to be built, want every tab but 小区列表", len(u.pending))
+	}
+	for i := range u.tabs.Items {
+		u.tabs.SelectIndex(i)
+		it := u.tabs.Items[i]
+		if _, waiting := u.pending[it]; waiting {
+			t.Errorf("tab %q selected but not built", it.Text)
+		}
+		if c, ok := it.Content.(*fyne.Container); ok && len(c.Objects) == 0 {
+			t.Errorf("tab %q shows an empty container", it.Text)
+		}
+	}
+	if u.tabs.Items[1].Content != u.inspectTab || u.tabs.Items[2].Content != u.actions.content {
+		t.Error("检查 and 整改 do not show their screens")
+	}
+
+	for _, screen := range []string{ScreenRanking, ScreenActions} {
+		u := newLazyTestUI(t)
+		u.opts.Screen = screen
+		u.openStartScreen()
+		want := u.office.ranking.content
+		if screen == ScreenActions {
+			want = u.actions.content
+		}
+		if u.tabs.Selected().Content != want {
+			t.Errorf("--screen=%s shows %q", screen, u.tabs.Selected().Text)
+		}
+	}
+}
