@@ -120,3 +120,28 @@ func TestIncrementalExportAfterBatchImport(t *testing.T) {
 	}
 	city.verify()
 }
+
+// TestScoresOfImportedInspections: the scores the office computes for
+// inspections new to it (from the answers as they arrive) are those the
+// inspector's device computed, draft and finalized alike.
+func TestScoresOfImportedInspections(t *testing.T) {
+	insp, office := newDevice(t, "检查员"), newDevice(t, "区局")
+	trustAll(t, insp, office)
+	insp.finished("甲园", "鼓楼区", 98, testJPEG(t, 32, 32, 1))
+	insp.finished("乙园", "鼓楼区", 60, testJPEG(t, 32, 32, 2)) // a low fee: a failed number item
+	draft := insp.start(insp.community("丙园", "鼓楼区").ID)
+	insp.answerAll(draft.ID, 95, testJPEG(t, 32, 32, 3))
+	insp.start(insp.community("丁园", "鼓楼区").ID) // no answers
+	office.importOK(insp.export(ExportOptions{}))
+	scores := func(d *device) string {
+		var s string
+		if err := rawOpen(t, d.path).QueryRow(`SELECT group_concat(inspection_id || ':' || score || ':' || defined || ':' || vetoes
+			|| ':' || judged || ':' || scorable, ' ') FROM (SELECT * FROM inspection_scores ORDER BY inspection_id)`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if a, b := scores(insp), scores(office); a != b || strings.Count(a, " ") != 3 {
+		t.Errorf("scores differ:\ninspector %s\noffice    %s", a, b)
+	}
+}

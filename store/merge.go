@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -263,6 +264,7 @@ type merger struct {
 	templates        map[string]*inspection.Template
 	photoRefs        map[string]bool
 	layouts          map[string][]layoutCol
+	scored           map[string]bool // inspections new here, scored from the answers as they arrived
 }
 
 func (m *merger) run() error {
@@ -276,6 +278,7 @@ func (m *merger) run() error {
 	}
 	m.stmts, m.rescore, m.templatesTouched = map[string]*sql.Stmt{}, map[string]bool{}, map[string]bool{}
 	m.templates, m.photoRefs, m.layouts = map[string]*inspection.Template{}, map[string]bool{}, map[string][]layoutCol{}
+	m.scored = map[string]bool{}
 	if err := m.loadOpenConflicts(); err != nil {
 		return err
 	}
@@ -324,7 +327,12 @@ func (m *merger) run() error {
 	if err := m.checkPhotoRefs(); err != nil {
 		return err
 	}
-	ids := sortedKeys(m.rescore)
+	var ids []string
+	for _, id := range sortedKeys(m.rescore) {
+		if !m.scored[id] {
+			ids = append(ids, id)
+		}
+	}
 	for start := 0; start < len(ids); start += rescoreChunk {
 		if err := m.rescoreInspections(ids[start:min(start+rescoreChunk, len(ids))]); err != nil {
 			return err
@@ -472,9 +480,9 @@ func (m *merger) mergeInspections(inspections []Row) error {
 	}
 	// An inspection new here has no local answers (nor conflicts on them):
 	// its answers are all new.
-	newHere := map[string]bool{}
+	newHere := map[string]Row{}
 	for _, r := range fresh {
-		newHere[r.ID()] = true
+		newHere[r.ID()] = r
 	}
 	for i := range inspections {
 		if err := m.mergeInspectionRow(inspections[i]); err != nil {
@@ -496,7 +504,7 @@ func (m *merger) mergeInspections(inspections []Row) error {
 		if !ok { // not in the package: its status is as it was
 			before = st == string(inspection.Finalized)
 		}
-		allNew := newHere[id]
+		insp, allNew := newHere[id]
 		for i := 0; allNew && i < len(answers); i++ {
 			allNew = !m.openConflicts["answers\x00"+answers[i].ID()]
 		}
@@ -505,6 +513,7 @@ func (m *merger) mergeInspections(inspections []Row) error {
 			return fmt.Errorf("%w：检查项答案所属的检查记录 %s 不存在", ErrMissingReference, id)
 		case allNew:
 			freshAnswers = append(freshAnswers, answers...)
+			err = m.scoreFrom(insp, answers)
 		case st == string(inspection.Finalized) && before:
 			err = m.mergeFinalizedAnswers(id, answers, true)
 		default:
@@ -1063,6 +1072,48 @@ func (m *merger) template(id string, version int) (*inspection.Template, error) 
 	return t, nil
 }
 
+// scoreFrom stores the score of inspection in (new here) from the answers
+// the package brings, which are all it has: what rescoreInspections would
+// compute after reading them back.
+func (m *merger) scoreFrom(in Row, rows []Row) error {
+	ver, _ := in.Get("template_version").(int64)
+	tpl, err := m.template(in.Str("template_id"), int(ver))
+	if err != nil {
+		return err
+	}
+	answers := make(map[string]inspection.Answer, len(rows))
+	for _, r := range rows {
+		a := inspection.Answer{InspectionID: r.Str("inspection_id"), ItemCode: r.Str("item_code"),
+			Result: inspection.Result(r.Str("result")), Text: r.Str("text"), Note: r.Str("note")}
+		if v, ok := r.Get("value").(float64); ok {
+			a.Value = &v
+		}
+		if err := json.Unmarshal([]byte(r.Str("choices")), &a.Choices); err != nil {
+			return fmt.Errorf("检查项 %s 的选项数据损坏：%w", a.ItemCode, err)
+		}
+		if err := json.Unmarshal([]byte(r.Str("photos")), &a.Photos); err != nil {
+			return fmt.Errorf("检查项 %s 的照片数据损坏：%w", a.ItemCode, err)
+		}
+		answers[a.ItemCode] = a
+	}
+	if err := m.saveScore(in.ID(), inspection.Score(tpl, answers)); err != nil {
+		return err
+	}
+	m.scored[in.ID()] = true
+	return nil
+}
+
+func (m *merger) saveScore(id string, card inspection.ScoreCard) error {
+	up, err := m.stmt("score", `INSERT INTO inspection_scores(inspection_id, score, defined, vetoes, judged, scorable)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(inspection_id) DO UPDATE SET score = excluded.score, defined = excluded.defined,
+		vetoes = excluded.vetoes, judged = excluded.judged, scorable = excluded.scorable`)
+	if err != nil {
+		return err
+	}
+	_, err = up.ExecContext(m.ctx, id, card.Total, card.Defined, len(card.Vetoes), card.Judged, card.Scorable)
+	return err
+}
+
 // rescoreChunk is how many inspections rescoreInspections reads at once.
 const rescoreChunk = 200
 
@@ -1117,12 +1168,6 @@ func (m *merger) rescoreInspections(ids []string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	up, err := m.stmt("score", `INSERT INTO inspection_scores(inspection_id, score, defined, vetoes, judged, scorable)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(inspection_id) DO UPDATE SET score = excluded.score, defined = excluded.defined,
-		vetoes = excluded.vetoes, judged = excluded.judged, scorable = excluded.scorable`)
-	if err != nil {
-		return err
-	}
 	for _, id := range ids {
 		t, ok := tpls[id]
 		if !ok {
@@ -1136,8 +1181,7 @@ func (m *merger) rescoreInspections(ids []string) error {
 		if a == nil {
 			a = map[string]inspection.Answer{}
 		}
-		card := inspection.Score(tpl, a)
-		if _, err := up.ExecContext(m.ctx, id, card.Total, card.Defined, len(card.Vetoes), card.Judged, card.Scorable); err != nil {
+		if err := m.saveScore(id, inspection.Score(tpl, a)); err != nil {
 			return err
 		}
 	}
