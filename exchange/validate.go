@@ -423,6 +423,10 @@ func (v *validator) inspection(r store.Row) (inspection.Inspection, error) {
 }
 
 func strictJSON(s string, v any) error {
+	if p, ok := v.(*[]string); ok && s == "[]" { // most choice and photo lists: what the decoder gives
+		*p = []string{}
+		return nil
+	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
