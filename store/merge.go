@@ -67,31 +67,6 @@ type Package struct {
 	Photos     func(yield func(Photo) error) error
 }
 
-// RowsOf streams rows held in memory as Package.Rows wants them.
-func RowsOf(rows []Row) func(entity string, yield func(Row) error) error {
-	return func(entity string, yield func(Row) error) error {
-		var of []Row
-		for _, r := range rows {
-			if r.Entity == entity {
-				of = append(of, r)
-			}
-		}
-		key := func(r Row) string {
-			if entity == "answers" {
-				return r.Str("inspection_id") + "\x00" + r.ID()
-			}
-			return r.ID()
-		}
-		sort.SliceStable(of, func(i, j int) bool { return key(of[i]) < key(of[j]) })
-		for _, r := range of {
-			if err := yield(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
 // MergeCounts is what a merge did, per row.
 type MergeCounts struct {
 	New       int // rows that did not exist here
