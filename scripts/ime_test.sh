@@ -6,15 +6,16 @@
 # the first candidate, 楼道), and reads the note back from the data file.
 #
 # Usage: scripts/ime_test.sh [PINYIN [EXPECTED]]   (default: loudao 楼道)
-# Needs, besides what typing_test.sh needs: fcitx5, fcitx5-chinese-addons
-# and dbus-x11 (Debian packages: apt-get install fcitx5 fcitx5-chinese-addons
-# dbus-x11). SHOT=FILE.png saves the screen while the pinyin is being typed.
+# Needs, besides what typing_test.sh needs: fcitx5 and fcitx5-chinese-addons
+# (Debian packages: apt-get install --no-install-recommends fcitx5
+# fcitx5-chinese-addons; dbus-daemon comes with them). SHOT=FILE.png saves
+# the screen while the pinyin is being typed.
 set -euo pipefail
 source "$(dirname "$0")/lib_xvfb.sh"
 pinyin=${1:-loudao}
 want=${2:-楼道}
-for tool in fcitx5 dbus-launch; do
-	command -v "$tool" >/dev/null || { echo "ime_test: $tool not found: apt-get install fcitx5 fcitx5-chinese-addons dbus-x11" >&2; exit 2; }
+for tool in fcitx5 dbus-daemon; do
+	command -v "$tool" >/dev/null || { echo "ime_test: $tool not found: apt-get install fcitx5 fcitx5-chinese-addons" >&2; exit 2; }
 done
 start_xvfb
 db=$work/ime.db
@@ -47,11 +48,15 @@ ActiveByDefault=True
 ShareInputState=All
 CONFIG
 
-eval "$(dbus-launch --sh-syntax)"
+# A private D-Bus session for fcitx5 and the app (dbus-daemon, not
+# dbus-launch: the dbus-x11 package that brings dbus-launch also makes
+# every X program without a session bus start one of its own that stays).
+{ read -r DBUS_SESSION_BUS_ADDRESS && read -r dbus_pid; } < <(dbus-daemon --session --fork --print-address=1 --print-pid=1)
+export DBUS_SESSION_BUS_ADDRESS
 fcitx_pid=""
 stop_fcitx() {
 	[ -n "$fcitx_pid" ] && kill "$fcitx_pid" 2>/dev/null && wait "$fcitx_pid" 2>/dev/null
-	[ -n "${DBUS_SESSION_BUS_PID:-}" ] && kill "$DBUS_SESSION_BUS_PID" 2>/dev/null
+	[ -n "${dbus_pid:-}" ] && kill "$dbus_pid" 2>/dev/null
 	cleanup
 }
 trap stop_fcitx EXIT
