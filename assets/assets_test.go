@@ -15,23 +15,6 @@ func TestFontIsSingleTrueType(t *testing.T) {
 	}
 }
 
-// TestScreenFontIsTheSameFontInCFF checks that the screen's font is an
-// OpenType font with CFF outlines ("OTTO") of about the same size as the
-// TrueType file it is made from (make_cff.py), not a leftover of another font.
-func TestScreenFontIsTheSameFontInCFF(t *testing.T) {
-	if !bytes.HasPrefix(FontScreen, []byte("OTTO")) {
-		t.Fatalf("FontScreen starts with %q, want a CFF OpenType font (OTTO)", FontScreen[:4])
-	}
-	for _, name := range [][]byte{[]byte("CFF "), []byte("cmap"), []byte("hmtx")} {
-		if !bytes.Contains(FontScreen[:512], name) {
-			t.Errorf("FontScreen has no %q table", name)
-		}
-	}
-	if bytes.Contains(FontScreen[:512], []byte("glyf")) {
-		t.Error("FontScreen still has TrueType outlines (glyf)")
-	}
-}
-
 func TestIconIsPNG(t *testing.T) {
 	if !bytes.HasPrefix(IconPNG, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Fatal("IconPNG is not a PNG file")

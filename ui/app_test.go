@@ -42,7 +42,7 @@ func TestNewShowsTabs(t *testing.T) {
 func TestThemeUsesBundledFont(t *testing.T) {
 	th := NewTheme()
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Bold: true, Italic: true}, {Monospace: true}} {
-		if got := th.Font(style).Content(); len(got) != len(assets.FontScreen) {
+		if got := th.Font(style).Content(); len(got) != len(assets.FontTTF) {
 			t.Errorf("Font(%+v) is not the bundled CJK font", style)
 		}
 	}

@@ -28,7 +28,7 @@ var _ fyne.Theme = (*appTheme)(nil)
 func NewTheme() fyne.Theme {
 	return &appTheme{
 		base: theme.DefaultTheme(),
-		text: fyne.NewStaticResource("wqy-microhei-cff.otf", assets.FontScreen),
+		text: fyne.NewStaticResource("wqy-microhei.ttf", assets.FontTTF),
 	}
 }
 
