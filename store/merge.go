@@ -200,6 +200,13 @@ func (db *DB) MergePackage(ctx context.Context, p Package, progress Progress) (M
 		return rec.Counts, fmt.Errorf("%w（%s 导入）", ErrDuplicatePackage, rec.ImportedAt.Format("2006-01-02 15:04"))
 	}
 	m := &merger{db: db, ctx: ctx, pkg: &p, progress: progress, total: p.RowCount + p.PhotoCount}
+	for _, pr := range strings.Split(os.Getenv("JY_MERGE_PRAGMAS"), ";") {
+		if pr != "" {
+			if _, err := db.write.ExecContext(ctx, `PRAGMA `+pr); err != nil {
+				return MergeCounts{}, err
+			}
+		}
+	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		m.tx = tx
 		m.ch = &change{tx: tx, at: db.now(), device: db.device.ID, actor: db.Actor()}
@@ -240,6 +247,7 @@ type merger struct {
 	photoRefs        map[string]bool
 	layouts          map[string][]layoutCol
 	scored           map[string]bool // inspections new here, scored from the answers as they arrived
+	batchBuf         []byte          // renderBatch's buffer, reused chunk after chunk
 }
 
 func (m *merger) run() error {
@@ -1063,11 +1071,15 @@ func (m *merger) scoreFrom(in Row, rows []Row) error {
 		if v, ok := r.Get("value").(float64); ok {
 			a.Value = &v
 		}
-		if err := json.Unmarshal([]byte(r.Str("choices")), &a.Choices); err != nil {
-			return fmt.Errorf("检查项 %s 的选项数据损坏：%w", a.ItemCode, err)
+		if c := r.Str("choices"); c != "[]" {
+			if err := json.Unmarshal([]byte(c), &a.Choices); err != nil {
+				return fmt.Errorf("检查项 %s 的选项数据损坏：%w", a.ItemCode, err)
+			}
 		}
-		if err := json.Unmarshal([]byte(r.Str("photos")), &a.Photos); err != nil {
-			return fmt.Errorf("检查项 %s 的照片数据损坏：%w", a.ItemCode, err)
+		if p := r.Str("photos"); p != "[]" {
+			if err := json.Unmarshal([]byte(p), &a.Photos); err != nil {
+				return fmt.Errorf("检查项 %s 的照片数据损坏：%w", a.ItemCode, err)
+			}
 		}
 		answers[a.ItemCode] = a
 	}

@@ -89,22 +89,30 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 		return fmt.Errorf("无法写入 %s：%w", entity, err)
 	}
 	for i := range rows {
-		h := &head{row: rows[i], clock: rows[i].Clock.With(rows[i].Version())}
-		if !h.clock.onlyOwn(h.version()) {
-			if err := m.saveClock(entity, rows[i].ID(), h); err != nil {
-				return err
+		h := &head{row: rows[i]}
+		// A row with no clock of its own holds only its own version:
+		// nothing to store (saveClock would skip it).
+		if len(rows[i].Clock) > 0 {
+			h.clock = rows[i].Clock.With(rows[i].Version())
+			if !h.clock.onlyOwn(h.version()) {
+				if err := m.saveClock(entity, rows[i].ID(), h); err != nil {
+					return err
+				}
 			}
 		}
 		m.noteTouched(entity, rows[i].ID(), nil, h)
 	}
-	snaps, ok, err := m.renderSnapshots(entity, rows)
+	batch, ok, err := m.renderBatch(entity, rows)
 	if err == nil && !ok {
-		snaps, err = m.snapshots(entity, ids)
+		var snaps map[string]string
+		if snaps, err = m.snapshots(entity, ids); err == nil {
+			batch, err = joinSnapshots(entity, rows, snaps)
+		}
 	}
 	if err != nil {
 		return err
 	}
-	if err := m.auditChunk(entity, rows, snaps); err != nil {
+	if err := m.auditEntry(entity, "", actionImportBatch, "", batch); err != nil {
 		return err
 	}
 	m.counts.New += len(rows)
@@ -164,17 +172,21 @@ func (m *merger) tableLayout(entity string) ([]layoutCol, error) {
 	return out, nil
 }
 
-// renderSnapshots renders rows just inserted from their values as
-// snapshot would read them back, when the table's layout allows (ok).
-func (m *merger) renderSnapshots(entity string, rows []Row) (map[string]string, bool, error) {
+// renderBatch renders rows just inserted from their values as snapshot
+// would read them back, one per line (the new state of an import-batch
+// audit entry), when the table's layout allows (ok). The buffer is kept
+// for the next chunk.
+func (m *merger) renderBatch(entity string, rows []Row) (string, bool, error) {
 	layout, err := m.tableLayout(entity)
 	if err != nil || layout == nil {
-		return nil, false, err
+		return "", false, err
 	}
-	out := make(map[string]string, len(rows))
-	b := make([]byte, 0, 512)
-	for _, r := range rows {
-		b = append(b[:0], '{')
+	b := m.batchBuf[:0]
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, '{')
 		for i, c := range layout {
 			if i > 0 {
 				b = append(b, ',')
@@ -189,16 +201,16 @@ func (m *merger) renderSnapshots(entity string, rows []Row) (map[string]string, 
 				v = r.Values[c.src]
 			}
 			if f, isFloat := v.(float64); isFloat && f == 0 && math.Signbit(f) {
-				return nil, false, nil // -0 may read back as 0
+				return "", false, nil // -0 may read back as 0
 			}
 			if b, err = appendJSON(b, v); err != nil {
-				return nil, false, err
+				return "", false, err
 			}
 		}
 		b = append(b, '}')
-		out[r.ID()] = string(b)
 	}
-	return out, true, nil
+	m.batchBuf = b
+	return string(b), true, nil
 }
 
 // snapshots reads rows back as the audit log stores them.
@@ -223,19 +235,19 @@ func (m *merger) snapshots(entity string, ids []any) (map[string]string, error) 
 	return out, rows.Err()
 }
 
-// auditChunk appends one import-batch entry holding every row of the
-// chunk as read back, one per line, in the chain as audit does.
-func (m *merger) auditChunk(entity string, rows []Row, snaps map[string]string) error {
+// joinSnapshots is the new state of an import-batch entry: every row of
+// the chunk as read back, one per line.
+func joinSnapshots(entity string, rows []Row, snaps map[string]string) (string, error) {
 	var b strings.Builder
 	for i, r := range rows {
 		newState, ok := snaps[r.ID()]
 		if !ok {
-			return fmt.Errorf("写入后读不到 %s %s", entity, r.ID())
+			return "", fmt.Errorf("写入后读不到 %s %s", entity, r.ID())
 		}
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(newState)
 	}
-	return m.auditEntry(entity, "", actionImportBatch, "", b.String())
+	return b.String(), nil
 }
