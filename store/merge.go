@@ -517,7 +517,7 @@ func (m *merger) mergeInspections(inspections []Row) error {
 		if err != nil {
 			return err
 		}
-		if len(freshAnswers) >= streamChunk {
+		if len(freshAnswers) >= insertRows {
 			err = m.insertNew("answers", freshAnswers)
 			freshAnswers = freshAnswers[:0]
 		}

@@ -14,8 +14,9 @@ import (
 // audit trail read like one entry per row.
 
 const (
-	bulkChunk   = 500 // rows per multi-row INSERT and per batch audit entry
-	streamChunk = 500 // rows read from a package before they are merged
+	bulkChunk   = 500  // rows per batch audit entry
+	insertRows  = 2000 // rows per multi-row INSERT at most (see insertNew)
+	streamChunk = 500  // rows read from a package before they are merged
 )
 
 // partitionNew splits rows into those with no local row and no open
@@ -55,10 +56,15 @@ func (m *merger) partitionNew(entity string, rows []Row) (fresh, rest []Row, err
 	return fresh, rest, nil
 }
 
-// insertNew writes rows that are new here, in chunks.
+// insertNew writes rows that are new here, in multi-row statements of up
+// to insertRows rows (fewer when the table is wide: SQLite takes at most
+// 32,766 parameters). Each statement inside the transaction keeps a
+// statement journal of the pages it changes that existed before it (a
+// foreign key can abort it), so fewer, larger statements write less.
 func (m *merger) insertNew(entity string, rows []Row) error {
-	for start := 0; start < len(rows); start += bulkChunk {
-		if err := m.insertChunk(entity, rows[start:min(start+bulkChunk, len(rows))]); err != nil {
+	n := max(1, min(insertRows, 32766/(len(columnNames(entity))+1)))
+	for start := 0; start < len(rows); start += n {
+		if err := m.insertChunk(entity, rows[start:min(start+n, len(rows))]); err != nil {
 			return err
 		}
 	}
@@ -102,6 +108,20 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 		}
 		m.noteTouched(entity, rows[i].ID(), nil, h)
 	}
+	for start := 0; start < len(rows); start += bulkChunk {
+		if err := m.auditBatch(entity, rows[start:min(start+bulkChunk, len(rows))], ids[start:min(start+bulkChunk, len(rows))]); err != nil {
+			return err
+		}
+	}
+	m.counts.New += len(rows)
+	for range rows {
+		m.step()
+	}
+	return nil
+}
+
+// auditBatch appends the import-batch audit entry of rows just inserted.
+func (m *merger) auditBatch(entity string, rows []Row, ids []any) error {
 	batch, ok, err := m.renderBatch(entity, rows)
 	if err == nil && !ok {
 		var snaps map[string]string
@@ -112,14 +132,7 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 	if err != nil {
 		return err
 	}
-	if err := m.auditEntry(entity, "", actionImportBatch, "", batch); err != nil {
-		return err
-	}
-	m.counts.New += len(rows)
-	for range rows {
-		m.step()
-	}
-	return nil
+	return m.auditEntry(entity, "", actionImportBatch, "", batch)
 }
 
 // layoutCol is one column of a record table, in table order: where its
