@@ -200,13 +200,6 @@ func (db *DB) MergePackage(ctx context.Context, p Package, progress Progress) (M
 		return rec.Counts, fmt.Errorf("%w（%s 导入）", ErrDuplicatePackage, rec.ImportedAt.Format("2006-01-02 15:04"))
 	}
 	m := &merger{db: db, ctx: ctx, pkg: &p, progress: progress, total: p.RowCount + p.PhotoCount}
-	for _, pr := range strings.Split(os.Getenv("JY_MERGE_PRAGMAS"), ";") {
-		if pr != "" {
-			if _, err := db.write.ExecContext(ctx, `PRAGMA `+pr); err != nil {
-				return MergeCounts{}, err
-			}
-		}
-	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		m.tx = tx
 		m.ch = &change{tx: tx, at: db.now(), device: db.device.ID, actor: db.Actor()}
