@@ -303,14 +303,16 @@ func (c *contents) photos(ctx context.Context) func(yield func(store.Photo) erro
 			return fmt.Errorf("%w：无法读取照片：%v", ErrHostile, err)
 		}
 		defer rows.Close()
+		var data sql.RawBytes // valid until the next row: the merge stores it before asking for another
 		for rows.Next() {
 			var p store.Photo
-			if err := rows.Scan(&p.SHA256, &p.Mime, &p.Width, &p.Height, &p.Data); err != nil {
+			if err := rows.Scan(&p.SHA256, &p.Mime, &p.Width, &p.Height, &data); err != nil {
 				return fmt.Errorf("%w：照片：%v", ErrHostile, err)
 			}
 			if !isHex64(p.SHA256) {
 				return fmt.Errorf("%w：照片摘要 %.64q 不合法", ErrHostile, p.SHA256)
 			}
+			p.Data = data
 			if err := yield(p); err != nil {
 				return err
 			}

@@ -64,7 +64,9 @@ type Package struct {
 	Rows       func(entity string, yield func(Row) error) error
 	RowCount   int // for progress
 	PhotoCount int
-	Photos     func(yield func(Photo) error) error
+	// Photos streams the photos; a Photo's Data may be reused once yield
+	// returns (the merge stores it before).
+	Photos func(yield func(Photo) error) error
 }
 
 // MergeCounts is what a merge did, per row.
@@ -323,10 +325,13 @@ func (m *merger) run() error {
 // observe notes what every incoming row brings to the whole merge: the
 // highest version (for the clock) and the photos it uses.
 func (m *merger) observe(r Row) {
-	for _, v := range r.Clock.With(r.Version()) {
+	for _, v := range r.Clock { // the versions of r.Clock.With(r.Version())
 		if v > m.maxVersion {
 			m.maxVersion = v
 		}
+	}
+	if v := r.Version(); v > m.maxVersion && VersionDevice(v) != "" {
+		m.maxVersion = v
 	}
 	for _, sha := range PhotoRefs(r) {
 		m.photoRefs[sha] = true

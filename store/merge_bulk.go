@@ -96,14 +96,12 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 	}
 	for i := range rows {
 		h := &head{row: rows[i]}
-		// A row with no clock of its own holds only its own version:
-		// nothing to store (saveClock would skip it).
-		if len(rows[i].Clock) > 0 {
+		// A row whose clock holds only its own version: nothing to store
+		// (saveClock would skip it), no clock to build.
+		if !rows[i].Clock.withOnlyOwn(rows[i].Version()) {
 			h.clock = rows[i].Clock.With(rows[i].Version())
-			if !h.clock.onlyOwn(h.version()) {
-				if err := m.saveClock(entity, rows[i].ID(), h); err != nil {
-					return err
-				}
+			if err := m.saveClock(entity, rows[i].ID(), h); err != nil {
+				return err
 			}
 		}
 		m.noteTouched(entity, rows[i].ID(), nil, h)

@@ -332,6 +332,22 @@ func (c Clock) Max() string {
 
 // onlyOwn reports whether the clock holds nothing beyond version v itself,
 // so it need not be stored.
+// withOnlyOwn is c.With(v).onlyOwn(v) without building the clock.
+func (c Clock) withOnlyOwn(v string) bool {
+	switch len(c) {
+	case 0:
+		return true
+	case 1:
+		d := VersionDevice(v)
+		x, ok := c[d]
+		if d == "" {
+			return ok && x == v
+		}
+		return ok && x <= v
+	}
+	return false
+}
+
 func (c Clock) onlyOwn(v string) bool {
 	return len(c) == 0 || (len(c) == 1 && c[VersionDevice(v)] == v)
 }
