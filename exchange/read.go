@@ -238,7 +238,7 @@ func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) e
 	}
 	order := "id"
 	if entity == "answers" {
-		order = "inspection_id, item_code" // the table's UNIQUE index: no sort
+		order = "inspection_id, id"
 	}
 	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(sel, ", ")+`, clock FROM `+entity+` ORDER BY `+order)
 	if err != nil {
