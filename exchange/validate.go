@@ -47,7 +47,7 @@ func (v *validator) check(r store.Row) error {
 	if errors.Is(err, errUnchecked) {
 		v.unknown++
 	} else if err != nil {
-		return fmt.Errorf("%w：%s %.40q：%w", ErrHostile, entityLabel[r.Entity], r.ID(), err)
+		return fmt.Errorf("%w：%s %.40q：%w", ErrHostile, store.EntityLabel(r.Entity), r.ID(), err)
 	}
 	return nil
 }
@@ -176,10 +176,6 @@ func (v *validator) missing(format string, a ...any) error {
 	}
 	return fmt.Errorf("%w："+format, append([]any{store.ErrMissingReference}, a...)...)
 }
-
-var entityLabel = map[string]string{"communities": "小区", "templates": "检查模板", "inspections": "检查记录",
-	"answers": "检查项答案", "corrective_actions": "整改事项", "liaisons": "联络员", "picks": "选树推荐",
-	"assignments": "检查任务"}
 
 func (v *validator) row(r store.Row) error {
 	if err := revision(r); err != nil {

@@ -15,6 +15,18 @@ import (
 // format (exchange.FormatVersion).
 var Entities = []string{"communities", "templates", "inspections", "answers", "corrective_actions", "liaisons", "picks", "assignments"}
 
+// entityLabels are the Chinese names of the tables a person is told about:
+// the travelling entities and what Verify and an export also report on.
+var entityLabels = map[string]string{
+	"communities": "小区", "templates": "检查模板", "inspections": "检查记录", "answers": "检查项答案",
+	"corrective_actions": "整改事项", "liaisons": "联络员", "picks": "选树推荐", "assignments": "检查任务",
+	"photos": "照片", "audit_log": "审计日志", "database": "数据库",
+}
+
+// EntityLabel is a table's Chinese name (检查记录 for inspections), or ""
+// for a table people are not told about. The UI translates it with lang.L.
+func EntityLabel(entity string) string { return entityLabels[entity] }
+
 // ColumnKind is the SQLite storage class of a travelling column.
 type ColumnKind int
 

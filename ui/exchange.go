@@ -220,25 +220,8 @@ func caption(text string) *widget.Label {
 
 // entityName is a record table's name in the UI language.
 func entityName(entity string) string {
-	switch entity {
-	case "communities":
-		return lang.L("小区")
-	case "templates":
-		return lang.L("检查模板")
-	case "inspections":
-		return lang.L("检查记录")
-	case "answers":
-		return lang.L("检查项答案")
-	case "corrective_actions":
-		return lang.L("整改事项")
-	case "liaisons":
-		return lang.L("联络员")
-	case "picks":
-		return lang.L("选树推荐")
-	case "assignments":
-		return lang.L("检查任务")
-	case "photos":
-		return lang.L("照片")
+	if label := store.EntityLabel(entity); label != "" {
+		return lang.L(label)
 	}
 	return entity
 }

@@ -58,12 +58,6 @@ func (u *App) checkDataFile(ctx context.Context) {
 	}
 }
 
-// entityNames names the tables Verify reports on.
-var entityNames = map[string]string{
-	"communities": "小区", "templates": "检查模板", "inspections": "检查记录", "answers": "检查项答案",
-	"corrective_actions": "整改事项", "liaisons": "联络员", "audit_log": "审计日志", "photos": "照片", "database": "数据库",
-}
-
 // recordName names a problem's record for a person: the community's name,
 // or the community an inspection is of ("" when it cannot be read).
 func (u *App) recordName(ctx context.Context, p store.Problem) string {
@@ -84,11 +78,7 @@ func (u *App) recordName(ctx context.Context, p store.Problem) string {
 // first one with its record (named when name is given), and what to do.
 func verifyWarningText(rep store.VerifyReport, path, name string) string {
 	p := rep.Problems[0]
-	what := entityNames[p.Entity]
-	if what == "" {
-		what = p.Entity
-	}
-	first := what + name
+	first := entityName(p.Entity) + name
 	if p.EntityID != "" {
 		first += fmt.Sprintf(lang.L("（编号 %s）"), p.EntityID)
 	}

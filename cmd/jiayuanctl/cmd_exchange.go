@@ -103,11 +103,7 @@ func (c *cli) cmdExport(args []string) error {
 func describeCounts(counts map[string]int) string {
 	var parts []string
 	for _, e := range append(append([]string{}, store.Entities...), "photos") {
-		label := entityLabel(e)
-		if e == "photos" {
-			label = "照片"
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", label, counts[e]))
+		parts = append(parts, fmt.Sprintf("%s %d", store.EntityLabel(e), counts[e]))
 	}
 	return strings.Join(parts, "，")
 }
@@ -282,7 +278,7 @@ func (c *cli) cmdConflicts(args []string) error {
 		if x.ResolvedAt != nil {
 			state = fmt.Sprintf("已处理（%s，%s，%s）", x.Resolution, x.ResolvedBy, x.ResolvedAt.Format("2006-01-02 15:04"))
 		}
-		fmt.Fprintf(c.stdout, "%s  %s %s  %s\n  当前版本 %s：%s\n  另一版本 %s：%s\n", x.ID, entityLabel(x.Entity), x.EntityID, state,
+		fmt.Fprintf(c.stdout, "%s  %s %s  %s\n  当前版本 %s：%s\n  另一版本 %s：%s\n", x.ID, store.EntityLabel(x.Entity), x.EntityID, state,
 			x.CurrentVersion, x.Current, x.Version, x.Row)
 	}
 	fmt.Fprintln(c.stdout, "处理：jiayuanctl conflicts --db 文件 --resolve 编号 --keep current|other")
@@ -326,7 +322,7 @@ func (c *cli) resolveConflict(db *store.DB, prefix, keep string) error {
 	if err := db.ResolveConflict(c.ctx, match[0].ID, k); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "已处理冲突 %s（%s %s）：%s\n", match[0].ID, entityLabel(match[0].Entity), match[0].EntityID,
+	fmt.Fprintf(c.stdout, "已处理冲突 %s（%s %s）：%s\n", match[0].ID, store.EntityLabel(match[0].Entity), match[0].EntityID,
 		map[store.Keep]string{store.KeepCurrent: "保留当前版本", store.KeepOther: "改用另一版本"}[k])
 	return nil
 }

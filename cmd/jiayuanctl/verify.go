@@ -8,32 +8,9 @@ import (
 
 // verify.
 
-// entityLabel names a table Verify reports on.
-func entityLabel(entity string) string {
-	switch entity {
-	case "communities":
-		return "小区"
-	case "templates":
-		return "检查模板"
-	case "inspections":
-		return "检查记录"
-	case "answers":
-		return "检查项答案"
-	case "corrective_actions":
-		return "整改事项"
-	case "audit_log":
-		return "审计日志"
-	case "photos":
-		return "照片"
-	case "database":
-		return "数据库"
-	}
-	return ""
-}
-
 func describeProblem(p store.Problem) string {
 	entity := p.Entity
-	if label := entityLabel(p.Entity); label != "" {
+	if label := store.EntityLabel(p.Entity); label != "" {
 		entity += "（" + label + "）"
 	}
 	if p.EntityID == "" {
