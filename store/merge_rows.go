@@ -162,18 +162,20 @@ func normalizeValue(c Column, v any) (any, error) {
 		}
 		return nil, fmt.Errorf("不能为空")
 	}
+	// A value already of its column's type is returned as it came (the
+	// same interface value: no new allocation for each cell).
 	switch c.Kind {
 	case Text:
 		switch s := v.(type) {
 		case string:
-			return s, nil
+			return v, nil
 		case []byte:
 			return string(s), nil
 		}
 	case Int:
 		switch n := v.(type) {
 		case int64:
-			return n, nil
+			return v, nil
 		case json.Number:
 			return n.Int64()
 		}
@@ -183,7 +185,7 @@ func normalizeValue(c Column, v any) (any, error) {
 			if math.IsNaN(n) || math.IsInf(n, 0) {
 				return nil, fmt.Errorf("不是有效数字")
 			}
-			return n, nil
+			return v, nil
 		case int64:
 			return float64(n), nil
 		case json.Number:
