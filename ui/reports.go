@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -56,6 +57,11 @@ type reportsScreen struct {
 	progressMsg *widget.Label
 	printBox    *fyne.Container // progress bar, count and 取消 while printing
 	cancel      context.CancelFunc
+	// printMu keeps the batch's progress updates and 取消 apart. In the
+	// app they all run on the main goroutine (fyne.Do), but Fyne's test
+	// driver runs fyne.Do on the calling goroutine: without it a test's
+	// tap on 取消 and a worker's update would set the same label at once.
+	printMu sync.Mutex
 
 	// Imports (reports_import.go).
 	importCard *widget.Card

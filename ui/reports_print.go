@@ -104,6 +104,8 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 	}
 	progress := func(done, total int, name string) {
 		fyne.Do(func() {
+			s.printMu.Lock()
+			defer s.printMu.Unlock()
 			s.progress.SetValue(float64(done))
 			s.progressMsg.SetText(fmt.Sprintf(lang.L("已完成 %d / %d：%s"), done, total, name))
 		})
@@ -127,6 +129,8 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 		took := time.Since(start)
 		cancelled := ctx.Err() != nil
 		fyne.Do(func() {
+			s.printMu.Lock()
+			defer s.printMu.Unlock()
 			cancel()
 			s.cancel = nil
 			s.printBtn.Enable()
@@ -139,6 +143,8 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 // cancelPrint stops the batch; records being printed finish, no
 // half-written file is left.
 func (s *reportsScreen) cancelPrint() {
+	s.printMu.Lock()
+	defer s.printMu.Unlock()
 	if s.cancel != nil {
 		s.cancel()
 		s.cancelBtn.Disable()
