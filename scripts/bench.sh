@@ -17,6 +17,8 @@
 #   BENCH_DIR     where generated cities are kept between runs (default ~/.cache/jiayuan-bench;
 #                 a city is regenerated when the generator's source changes)
 #   BENCH_STARTUP 0 to skip the start-up figure (needs Xvfb and bin/jiayuan; default 1)
+#   BENCH_ONLY    "growth": only the growth rows, for every scale of BENCH_GROWTH (scale 1 included),
+#                 e.g. BENCH_ONLY=growth BENCH_GROWTH="1 4 16" scripts/bench.sh
 # Peak memory: "heap" is the peak Go heap in use while the measured operation
 # ran (runtime.MemStats, sampled every 5 ms); "RSS" is the whole benchmark
 # process's maximum resident set (GNU time -v), setup included.
@@ -32,6 +34,7 @@ else
 	startup=${BENCH_STARTUP:-1} searchruns=$((${BENCH_RUNS:-5} * 4))
 fi
 gruns=${BENCH_GROWTH_RUNS:-3}
+only=${BENCH_ONLY:-}
 cache=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/jiayuan-bench}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -103,6 +106,7 @@ row() {
 }
 note() { rows+=("| $1 | — | — | — | $2 | — | — | — | — |"); }
 
+if [ "$only" != growth ]; then
 # --- autosave (store) ---------------------------------------------------
 log "autosave: $count runs × $n autosaves…"
 for b in BenchmarkAutosave BenchmarkBareInsertCommit; do
@@ -123,6 +127,8 @@ for m in p50 p99; do
 	row "autosave of one answer (SetNote), $m, vs a bare one-row INSERT commit" "$(awk -v x="$a" 'BEGIN { print x / 1e6 }')" \
 		"$(awk -v x="$base" 'BEGIN { print x / 1e6 }')" ms "" "" "" "$(rss "$work/BenchmarkAutosave.time.1")" "$(rss "$work/BenchmarkBareInsertCommit.time.1")"
 done
+
+fi
 
 # --- the generated city ---------------------------------------------------
 dir=$(city "$scale")
@@ -153,6 +159,7 @@ figure() {
 	row "$label" "$a" "$b" ms "$goal" "$ha" "$hb" "$ra" "$rb" "$ca" "$cb"
 }
 
+if [ "$only" != growth ]; then
 # --- merge ------------------------------------------------------------------
 pkgrows=$(grep -F "区-$district.jypkg" "$dir/gen.txt" | grep -o '检查记录 [0-9]* 份' | tr -dc 0-9)
 figure "import of a district's package ($district, $pkgrows inspections) into an empty office file vs raw INSERT…SELECT of the same rows" \
@@ -220,9 +227,11 @@ elif [ "$startup" = 1 ]; then
 	note "app start to first frame" "not measured: scripts/startup_bench.sh or xvfb-run missing"
 fi
 
+fi
+
 # --- growth -------------------------------------------------------------------
 for s in $growth; do
-	[ "$s" = "$scale" ] && continue
+	[ "$only" != growth ] && [ "$s" = "$scale" ] && continue
 	gdir=$(city "$s")
 	envs=(JIAYUAN_BENCH_DB="$gdir/city.db" JIAYUAN_BENCH_PKG="$gdir/pk/区-$district.jypkg" JIAYUAN_BENCH_PKGDB="$gdir/pk/区-$district.db")
 	gc=$(grep -o '小区 [0-9]* 个' "$gdir/gen.txt" | head -1 | tr -dc 0-9)
