@@ -256,7 +256,11 @@ func scopeTitle(sc store.ReportScope, what string) string {
 
 // defaultFileName is e.g. 鼓楼区汇总表-2026-11-26.xlsx.
 func (s *reportsScreen) defaultFileName(sc store.ReportScope, what, ext string) string {
-	return safeName(scopeName(sc)+what+"-"+s.u.now().Format("2006-01-02")) + ext
+	prefix := scopeName(sc)
+	if sc.District == "" {
+		prefix = s.u.prefs.Unit() // 福州市住建局汇总表-…, not 全部汇总表-…
+	}
+	return safeName(prefix+what+"-"+s.u.now().Format("2006-01-02")) + ext
 }
 
 // refreshScope counts the finalized records in scope.

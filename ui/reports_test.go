@@ -165,7 +165,7 @@ func TestReportsExportActionsOverdue(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the demo has no overdue action on 2024-09-10")
 	}
-	if got := (*offered)[0]; got != "全部整改清单（逾期）-2024-09-10.xlsx" {
+	if got := (*offered)[0]; got != "整改清单（逾期）-2024-09-10.xlsx" {
 		t.Errorf("offered %q", got)
 	}
 	f, err := excelize.OpenFile(s.exported)
@@ -527,5 +527,22 @@ func TestReportsPrintResultNamesFailures(t *testing.T) {
 	s.printDone(3, "/x", false, res, context.Canceled, true, map[string]string{id: "怡乐花园"}, time.Second)
 	if want := "批量打印已取消：已生成 2 份（共 3 份），位于 /x"; s.result.Text != want {
 		t.Errorf("after 取消: %q, want %q", s.result.Text, want)
+	}
+}
+
+// TestReportsFileNameOfTheWholeFile: a whole-file export is named after
+// the user's unit (or just what it is), not 「全部汇总表」.
+func TestReportsFileNameOfTheWholeFile(t *testing.T) {
+	db := demoDB(t)
+	u, s, _, _ := reportsUI(t, db, "")
+	if got := s.defaultFileName(store.ReportScope{}, "汇总表", ".xlsx"); got != "汇总表-2024-09-10.xlsx" {
+		t.Errorf("no unit: %q", got)
+	}
+	u.prefs.SetUnit("福州市住建局")
+	if got := s.defaultFileName(store.ReportScope{}, "汇总表", ".xlsx"); got != "福州市住建局汇总表-2024-09-10.xlsx" {
+		t.Errorf("with a unit: %q", got)
+	}
+	if got := s.defaultFileName(store.ReportScope{District: "鼓楼区"}, "整改清单", ".xlsx"); got != "鼓楼区整改清单-2024-09-10.xlsx" {
+		t.Errorf("a district: %q", got)
 	}
 }
