@@ -85,18 +85,7 @@ func (p prefs) SetDataPath(s string) { p.p.SetString(prefDataPath, s) }
 // copy, store.CopyTo), remembers the new place and asks to restart. The
 // old file is left where it was until the person deletes it.
 func (u *App) moveDataFile() {
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if dir == nil {
-			return
-		}
-		u.confirmMove(filepath.Join(dir.Path(), dataFileName))
-	}, u.window)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.showFolderOpen("", func(dir string) { u.confirmMove(filepath.Join(dir, dataFileName)) })
 }
 
 // confirmMove explains what will happen to target and, if confirmed,

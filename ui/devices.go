@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -259,13 +258,7 @@ func (s *devicesScreen) enrolPasted() {
 // chooseSignedPackage enrols the signer of a package after showing its
 // fingerprint.
 func (s *devicesScreen) chooseSignedPackage() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			s.u.showError(err)
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	s.u.showFileOpen([]string{exchange.Extension}, "", func(path string) {
 		s.u.busy(lang.L("正在校验数据包…"), func(ctx context.Context) error {
 			info, err := exchange.ReadSigner(ctx, s.u.db, path, exchange.Limits{})
 			if err == nil {
@@ -273,10 +266,7 @@ func (s *devicesScreen) chooseSignedPackage() {
 			}
 			return err
 		}, func(err error) { s.u.showError(err) })
-	}, s.u.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{exchange.Extension}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
 
 func (s *devicesScreen) confirmSigner(info exchange.SignerInfo) {

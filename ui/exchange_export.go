@@ -10,9 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -265,31 +263,11 @@ func (s *exportScreen) chooseFile() {
 	if !s.checkRecipient() {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	dir := s.u.fyneApp.Preferences().String(prefExportDir)
+	s.u.showFileSave(s.defaultFileName(), []string{exchange.Extension}, dir, func(path string) {
 		os.Remove(path) // the dialog made it empty; Export writes it whole
-		if !isPackage(path) {
-			path += exchange.Extension
-		}
 		s.exportTo(path)
-	}, s.u.window)
-	d.SetFileName(s.defaultFileName())
-	d.SetFilter(storage.NewExtensionFileFilter([]string{exchange.Extension}))
-	if dir := s.u.fyneApp.Preferences().String(prefExportDir); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
 
 // exportTo writes the package to path in the background, showing

@@ -10,9 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -117,48 +115,17 @@ func (s *importScreen) showQueue() {
 }
 
 func (s *importScreen) chooseFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	s.u.showFileOpen([]string{exchange.Extension}, s.u.fyneApp.Preferences().String(prefImportDir), func(path string) {
 		s.u.fyneApp.Preferences().SetString(prefImportDir, filepath.Dir(path))
 		s.addFiles([]string{path})
-	}, s.u.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{exchange.Extension}))
-	s.setLocation(d)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
 
 func (s *importScreen) chooseFolder() {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if l == nil {
-			return
-		}
-		s.u.fyneApp.Preferences().SetString(prefImportDir, l.Path())
-		s.addFolderFiles(l.Path())
-	}, s.u.window)
-	s.setLocation(d)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
-
-func (s *importScreen) setLocation(d *dialog.FileDialog) {
-	if dir := s.u.fyneApp.Preferences().String(prefImportDir); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
+	s.u.showFolderOpen(s.u.fyneApp.Preferences().String(prefImportDir), func(dir string) {
+		s.u.fyneApp.Preferences().SetString(prefImportDir, dir)
+		s.addFolderFiles(dir)
+	})
 }
 
 // addFolderFiles queues every package file directly in dir.

@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -491,21 +490,9 @@ func contains(list []string, s string) bool {
 
 // choosePhotos opens the file dialog for an item's photos.
 func (s *inspectScreen) choosePhotos(code string) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	s.u.showFileOpen([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}, "", func(path string) {
 		s.attachFiles(code, []string{path})
-	}, s.u.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
 
 // dropped attaches image files dropped on the window to the item under

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -237,20 +236,7 @@ func (s *liaisonsScreen) exportExcel() {
 }
 
 func (s *liaisonsScreen) chooseImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		s.importFile(path, false)
-	}, s.u.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+	s.u.showFileOpen([]string{".xlsx"}, "", func(path string) { s.importFile(path, false) })
 }
 
 // importFile reads a liaison workbook; with errors it shows them and

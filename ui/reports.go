@@ -14,9 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -487,79 +485,22 @@ func (s *reportsScreen) exportActions() {
 
 // File dialogs. They start in the export folder next to the data file.
 
-func (s *reportsScreen) startDir() fyne.ListableURI {
+func (s *reportsScreen) startDir() string {
 	dir := s.u.exportDir("报表")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil
+		return ""
 	}
-	l, err := storage.ListerForURI(storage.NewFileURI(dir))
-	if err != nil {
-		return nil
-	}
-	return l
+	return dir
 }
 
 func (s *reportsScreen) dialogSave(name string, exts []string, then func(string)) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		if ext := exts[0]; !strings.EqualFold(filepath.Ext(path), ext) {
-			os.Remove(path) // the dialog created it
-			path += ext
-		}
-		then(path)
-	}, s.u.window)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	if l := s.startDir(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	s.u.showFileSave(name, exts, s.startDir(), then)
 }
 
 func (s *reportsScreen) dialogFolder(then func(string)) {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if l == nil {
-			return
-		}
-		then(l.Path())
-	}, s.u.window)
-	if l := s.startDir(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	s.u.showFolderOpen(s.startDir(), then)
 }
 
 func (s *reportsScreen) dialogOpen(then func(string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		then(path)
-	}, s.u.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	if l := s.startDir(); l != nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	s.u.showFileOpen([]string{".xlsx"}, s.startDir(), then)
 }
