@@ -59,7 +59,8 @@ type importPreview struct {
 	path     string
 	summary  string
 	lines    []previewLine
-	good     int  // rows that can be written
+	good     int  // rows that can be written and change something
+	same     int  // good rows equal to what the data file holds (不变)
 	bad      int  // rows with errors
 	blocked  bool // a file-level problem: nothing can be written
 	apply    func(ctx context.Context, skipBad bool) (int, error)
@@ -246,7 +247,14 @@ func (s *reportsScreen) readImport(ctx context.Context, kind, path string) (*imp
 // its reason), then warnings, then the rows with their action.
 func rowsPreview[T any](kind, path string, p *xlsx.Preview[T], line func(T) string,
 	save func(context.Context, []xlsx.Row[T]) error) *importPreview {
-	pv := &importPreview{kind: kind, path: path, summary: p.Summary(), good: len(p.Good()), bad: p.BadRows(), blocked: len(p.Problems) > 0}
+	pv := &importPreview{kind: kind, path: path, summary: p.Summary(), bad: p.BadRows(), blocked: len(p.Problems) > 0}
+	for _, r := range p.Good() {
+		if r.Action == "不变" {
+			pv.same++
+		} else {
+			pv.good++
+		}
+	}
 	if pv.blocked && p.Sheet == "" {
 		pv.summary = fmt.Sprintf("%s：找不到可以导入的工作表", p.Kind)
 	}
@@ -293,6 +301,9 @@ func (s *reportsScreen) showPreview(pv *importPreview) {
 		p.message.Importance = widget.DangerImportance
 		if pv.blocked {
 			p.message.SetText(lang.L("文件有错误，不能导入。请按上面的提示修改 Excel 文件后重新选择。没有写入任何数据。"))
+		} else if pv.same > 0 && pv.bad == 0 {
+			p.message.Importance = widget.SuccessImportance
+			p.message.SetText(fmt.Sprintf(lang.L("文件中的 %d 行与数据文件中已有的相同，没有需要导入的变化。"), pv.same))
 		} else {
 			p.message.SetText(lang.L("没有可以导入的行。没有写入任何数据。"))
 		}

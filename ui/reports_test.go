@@ -546,3 +546,24 @@ func TestReportsFileNameOfTheWholeFile(t *testing.T) {
 		t.Errorf("a district: %q", got)
 	}
 }
+
+// TestReportsImportUnchangedListWritesNothing: a list equal to the data
+// file (here the 汇总表 just exported, read back as a 小区名单, as a clerk
+// did in the real app) offers no 「导入 120 行」 but says nothing changes.
+func TestReportsImportUnchangedListWritesNothing(t *testing.T) {
+	db := demoDB(t)
+	_, s, _, _ := reportsUI(t, db, "")
+	test.Tap(s.summaryBtn)
+	if s.exported == "" {
+		t.Fatal("no 汇总表 exported")
+	}
+	s.chooseOpen = func(then func(string)) { then(s.exported) }
+	p := &s.imports
+	test.Tap(p.communitiesBtn)
+	if !p.applyBtn.Hidden || !p.skipBtn.Hidden {
+		t.Errorf("an unchanged list offers to import: %q / %q", p.applyBtn.Text, p.skipBtn.Text)
+	}
+	if !strings.Contains(p.message.Text, "没有需要导入的变化") {
+		t.Errorf("message %q", p.message.Text)
+	}
+}
