@@ -55,6 +55,7 @@ type CommunityRow struct {
 	Name            string
 	District        string
 	Street          string
+	Community       string // 社区 (residents' committee area), searched but not shown
 	Address         string
 	PropertyCompany string
 	Type            string
@@ -68,11 +69,15 @@ type CommunityRow struct {
 	Vetoes       int
 	// OpenActions counts corrective actions not yet done.
 	OpenActions int
+	// Initials are the stored pinyin initials of the name (Initials), for
+	// FilterCommunityRows.
+	Initials string
 }
 
 // CommunityRowFilter narrows ListCommunityRows. Query matches like
 // CommunityFilter.Query (name, address, street, community, pinyin
-// initials of the name).
+// initials of the name). FilterCommunityRows applies the same filter in
+// memory.
 type CommunityRowFilter struct {
 	District string
 	Street   string
@@ -106,11 +111,11 @@ func (db *DB) ListCommunityRows(ctx context.Context, f CommunityRowFilter) ([]Co
 	// communities and 0.9 s at 20,000. The status is worked out here rather
 	// than in an outer query, which made SQLite count each community's
 	// open actions twice (docs/PERFORMANCE.md).
-	q := `SELECT c.id, c.name, c.district, c.street, c.address, c.property_company, c.type, c.households,
+	q := `SELECT c.id, c.name, c.district, c.street, c.community, c.address, c.property_company, c.type, c.households,
 			COALESCE(l.id, ''), COALESCE(l.started_at, ''), COALESCE(s.score, 0), COALESCE(s.defined, 0),
 			COALESCE(s.vetoes, 0),
 			(SELECT COUNT(*) FROM corrective_actions a WHERE a.community_id = c.id AND a.status IN ('open', 'in_progress')),
-			COALESCE(l.status, '')
+			COALESCE(l.status, ''), c.initials
 		FROM communities c
 		LEFT JOIN inspections l INDEXED BY inspections_community_latest ON l.community_id = c.id
 			AND l.id = (SELECT i.id FROM inspections i WHERE i.community_id = c.id ORDER BY i.started_at DESC, i.id DESC LIMIT 1)
@@ -128,8 +133,9 @@ func (db *DB) ListCommunityRows(ctx context.Context, f CommunityRowFilter) ([]Co
 	for rows.Next() {
 		var r CommunityRow
 		var at, lstatus string
-		if err := rows.Scan(&r.ID, &r.Name, &r.District, &r.Street, &r.Address, &r.PropertyCompany, &r.Type, &r.Households,
-			&r.LatestID, &at, &r.Score, &r.ScoreDefined, &r.Vetoes, &r.OpenActions, &lstatus); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.District, &r.Street, &r.Community, &r.Address, &r.PropertyCompany, &r.Type,
+			&r.Households, &r.LatestID, &at, &r.Score, &r.ScoreDefined, &r.Vetoes, &r.OpenActions, &lstatus,
+			&r.Initials); err != nil {
 			return nil, err
 		}
 		switch {

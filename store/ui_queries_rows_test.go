@@ -24,13 +24,13 @@ const oldCommunityRowsQuery = `WITH latest AS (
 	), acts AS (
 		SELECT community_id, COUNT(*) AS n FROM corrective_actions WHERE status NOT IN ('done', 'cancelled') GROUP BY community_id
 	), rows AS (
-		SELECT c.id, c.name, c.district, c.street, c.address, c.property_company, c.type, c.households,
+		SELECT c.id, c.name, c.district, c.street, c.community, c.address, c.property_company, c.type, c.households,
 			COALESCE(l.id, ''), COALESCE(l.started_at, ''), COALESCE(l.score, 0), COALESCE(l.defined, 0),
 			COALESCE(l.vetoes, 0), COALESCE(a.n, 0) AS open_actions,
 			CASE WHEN l.id IS NULL THEN 'uninspected'
 				WHEN l.status = 'draft' THEN 'in_progress'
 				WHEN COALESCE(a.n, 0) > 0 THEN 'needs_action'
-				ELSE 'done' END AS status
+				ELSE 'done' END AS status, c.initials
 		FROM communities c
 		LEFT JOIN latest l ON l.community_id = c.id AND l.rn = 1
 		LEFT JOIN acts a ON a.community_id = c.id
@@ -39,6 +39,10 @@ const oldCommunityRowsQuery = `WITH latest AS (
 				OR c.community LIKE ? ESCAPE '\' OR c.initials LIKE ? ESCAPE '\')
 		ORDER BY c.district, c.street, c.name, c.id)
 	SELECT * FROM rows WHERE (? = '' OR status = ?)`
+
+// The former query selected neither the community nor the initials (the
+// list did not need them until FilterCommunityRows); they are compared
+// too.
 
 // TestListCommunityRowsSameAsBefore compares ListCommunityRows with the
 // former query on a generated city, for every status and several
@@ -119,8 +123,8 @@ func oldRows(t *testing.T, raw *sql.DB, f store.CommunityRowFilter) []string {
 	for rows.Next() {
 		var r store.CommunityRow
 		var at, status string
-		if err := rows.Scan(&r.ID, &r.Name, &r.District, &r.Street, &r.Address, &r.PropertyCompany, &r.Type, &r.Households,
-			&r.LatestID, &at, &r.Score, &r.ScoreDefined, &r.Vetoes, &r.OpenActions, &status); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.District, &r.Street, &r.Community, &r.Address, &r.PropertyCompany, &r.Type,
+			&r.Households, &r.LatestID, &at, &r.Score, &r.ScoreDefined, &r.Vetoes, &r.OpenActions, &status, &r.Initials); err != nil {
 			t.Fatal(err)
 		}
 		if at != "" {
