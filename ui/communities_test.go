@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/jiayuan-inspect/jiayuan/inspection"
+
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
 
@@ -113,5 +115,61 @@ func TestAddCommunityShowsProblemsAndKeepsInput(t *testing.T) {
 	c, err := db.Community(context.Background(), rows[0].ID)
 	if err != nil || c.PropertyCompany != "晋安物业" || c.Address != "福州市晋安区福新路9号" {
 		t.Errorf("edited: %+v, %v", c, err)
+	}
+}
+
+// TestListFollowsDataChanges checks that the list, filtered in memory,
+// follows the file: a community added with 新增小区, an inspection started,
+// and a community stored where no screen tells the list (found at the
+// next keystroke through the file's change mark).
+func TestListFollowsDataChanges(t *testing.T) {
+	db, _ := openTestDB(t)
+	u := newTestUI(t, db)
+	s := u.communities
+	s.search.SetText("fxhy")
+	if got := names(s.rows); got != "" {
+		t.Fatalf("fxhy finds %q before the community exists", got)
+	}
+
+	// 新增小区: shown at once under the search typed before.
+	test.Tap(s.add)
+	f := s.form
+	f.name.SetText("福新花园")
+	f.district.SetText("晋安区")
+	test.Tap(f.save)
+	if f.errLabel.Visible() {
+		t.Fatalf("not saved: %s", f.errLabel.Text)
+	}
+	if got := names(s.rows); got != "福新花园" {
+		t.Errorf("after 新增小区, fxhy shows %q", got)
+	}
+	if s.count.Text != "共 1 个小区" {
+		t.Errorf("count line %q", s.count.Text)
+	}
+
+	// An inspection started: 检查中 when the list is shown again.
+	startInspection(t, u, "三坊七巷小区")
+	u.showCommunities()
+	s.search.SetText("")
+	s.status.SetSelected("检查中")
+	if got := names(s.rows); got != "三坊七巷小区" {
+		t.Errorf("检查中 shows %q after an inspection started", got)
+	}
+	s.status.SetSelected("未检查")
+	if got := names(s.rows); strings.Contains(got, "三坊七巷小区") || !strings.Contains(got, "福新花园") {
+		t.Errorf("未检查 shows %q", got)
+	}
+
+	// Stored behind the list's back: the next keystroke reads again.
+	if _, err := db.AddCommunity(context.Background(), inspection.Community{Name: "万科城", District: "仓山区"}); err != nil {
+		t.Fatal(err)
+	}
+	s.search.SetText("wkc")
+	if got := names(s.rows); got != "万科城" {
+		t.Errorf("wkc shows %q after a community was stored elsewhere", got)
+	}
+	s.search.SetText("")
+	if got := names(s.rows); got != "万科城,金山碧水,福新花园,怡乐花园" {
+		t.Errorf("未检查 shows %q", got)
 	}
 }
