@@ -37,6 +37,39 @@ func BenchmarkSearchList(b *testing.B) {
 	})
 }
 
+// BenchmarkSearchFilter is one keystroke as the 小区列表 runs it now: the
+// whole list is read once (ListCommunityRows with no filter, before the
+// timing) and each keystroke filters it in memory
+// (store.FilterCommunityRows). ListCommunityRows (BenchmarkSearchList) is
+// the query behind it, run when the data changes.
+func BenchmarkSearchFilter(b *testing.B) {
+	db := openCity(b)
+	all, err := db.ListCommunityRows(context.Background(), store.CommunityRowFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	measure(b, 1, func(i int) {
+		n += len(store.FilterCommunityRows(all, store.CommunityRowFilter{Query: keystrokes[i%len(keystrokes)]}))
+	})
+	if n == 0 && len(all) > 0 {
+		b.Fatal("no keystroke matched anything")
+	}
+}
+
+// BenchmarkSearchChangeMark is the check the 小区列表 makes in the
+// background after a keystroke (store.ChangeMark: has the file changed
+// since the list was read?).
+func BenchmarkSearchChangeMark(b *testing.B) {
+	db := openCity(b)
+	ctx := context.Background()
+	measure(b, 1, func(int) {
+		if _, err := db.ChangeMark(ctx); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
 // BenchmarkSearchCommunities is the same keystroke through
 // store.ListCommunities (the communities alone; jiayuanctl list).
 func BenchmarkSearchCommunities(b *testing.B) {
