@@ -41,6 +41,7 @@ type communitiesScreen struct {
 	mark      string                          // the file's store.ChangeMark when all was read
 	tasks     map[string]store.AssignmentView // my open assignments by community (我的任务)
 	seq       int                             // generation of the newest read; older answers are dropped
+	reading   bool                            // a read of the whole list is on its way
 	checking  bool                            // a ChangeMark look-up is on its way
 	built     bool
 	form      *communityForm // the last add form opened
@@ -136,6 +137,7 @@ func (s *communitiesScreen) reloadThen(then func()) {
 	}
 	s.seq++
 	seq := s.seq
+	s.reading = true
 	s.loading.Show()
 	s.loading.Start()
 	s.u.async(func() {
@@ -154,6 +156,7 @@ func (s *communitiesScreen) reloadThen(then func()) {
 			if seq != s.seq {
 				return // a newer read is on its way
 			}
+			s.reading = false
 			s.loading.Stop()
 			s.loading.Hide()
 			if err != nil {
@@ -182,8 +185,8 @@ func (s *communitiesScreen) refilter() {
 		return
 	}
 	if s.all == nil {
-		if s.seq == 0 {
-			s.reload()
+		if !s.reading {
+			s.reload() // never read, or the last read failed
 		}
 		return // the read on its way filters when it lands
 	}
