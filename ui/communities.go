@@ -40,6 +40,7 @@ type communitiesScreen struct {
 	all       []store.CommunityRow            // every community, as last read (nil until read)
 	mark      string                          // the file's store.ChangeMark when all was read
 	tasks     map[string]store.AssignmentView // my open assignments by community (我的任务)
+	tasksFor  string                          // the name in 设置 the tasks were read for
 	seq       int                             // generation of the newest read; older answers are dropped
 	reading   bool                            // a read of the whole list is on its way
 	checking  bool                            // a ChangeMark look-up is on its way
@@ -138,6 +139,7 @@ func (s *communitiesScreen) reloadThen(then func()) {
 	s.seq++
 	seq := s.seq
 	s.reading = true
+	me := s.u.prefs.Name()
 	s.loading.Show()
 	s.loading.Start()
 	s.u.async(func() {
@@ -166,7 +168,7 @@ func (s *communitiesScreen) reloadThen(then func()) {
 			if all == nil {
 				all = []store.CommunityRow{} // read, and empty
 			}
-			s.all, s.mark, s.tasks = all, mark, tasks
+			s.all, s.mark, s.tasks, s.tasksFor = all, mark, tasks, me
 			s.show()
 			if then != nil {
 				then()
@@ -184,11 +186,13 @@ func (s *communitiesScreen) refilter() {
 	if !s.built {
 		return
 	}
-	if s.all == nil {
+	if s.all == nil || s.tasksFor != s.u.prefs.Name() {
 		if !s.reading {
-			s.reload() // never read, or the last read failed
+			s.reload() // never read, the last read failed, or 设置 names someone else (我的任务)
 		}
-		return // the read on its way filters when it lands
+		if s.all == nil {
+			return // the read on its way filters when it lands
+		}
 	}
 	s.show()
 	if s.checking {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -171,5 +172,20 @@ func TestListFollowsDataChanges(t *testing.T) {
 	s.search.SetText("")
 	if got := names(s.rows); got != "万科城,金山碧水,福新花园,怡乐花园" {
 		t.Errorf("未检查 shows %q", got)
+	}
+
+	// 我的任务 after the name in 设置 changed (which the file does not
+	// record): the tasks are read again for the new name.
+	d := time.Date(2024, 9, 30, 0, 0, 0, 0, time.Local)
+	if _, err := db.AddAssignment(context.Background(), inspection.Assignment{
+		CommunityID: communityID(t, db, "怡乐花园"), Inspector: "王科长", DueDate: d}); err != nil {
+		t.Fatal(err)
+	}
+	s.search.SetText("y") // reads again: the assignment moved the mark
+	s.search.SetText("")
+	u.prefs.SetName("王科长")
+	s.status.SetSelected("我的任务")
+	if got := names(s.rows); got != "怡乐花园" {
+		t.Errorf("我的任务 for 王科长 shows %q", got)
 	}
 }
