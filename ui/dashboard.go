@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"os"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -394,22 +394,10 @@ func (s *dashboardScreen) exportReport() {
 	name := fmt.Sprintf("%s工作报告数据_%s.xlsx", scope, now.Format("20060102"))
 	path := filepath.Join(dir, name)
 	s.u.busy(lang.L("正在导出工作报告…"), func(ctx context.Context) error {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		f, err := os.CreateTemp(dir, ".report-*.xlsx")
-		if err != nil {
-			return err
-		}
-		defer os.Remove(f.Name())
-		if err := xlsx.WriteWorkReport(f, rep, scope+"“共建美好家园”活动工作报告数据", now); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		return os.Rename(f.Name(), path)
+		_, err := writeAtomic(path, func(w io.Writer) (int, error) {
+			return 0, xlsx.WriteWorkReport(w, rep, scope+"“共建美好家园”活动工作报告数据", now)
+		})
+		return err
 	}, func(err error) {
 		if err != nil {
 			s.u.showError(err)

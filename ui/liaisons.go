@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,22 +210,8 @@ func (s *liaisonsScreen) exportExcel() {
 	dir := s.u.exportDir("联络员名单")
 	path := filepath.Join(dir, fmt.Sprintf("联络员名单_%s.xlsx", now.Format("20060102")))
 	s.u.busy(lang.L("正在导出…"), func(ctx context.Context) error {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		f, err := os.CreateTemp(dir, ".liaisons-*.xlsx")
-		if err != nil {
-			return err
-		}
-		defer os.Remove(f.Name())
-		if err := xlsx.WriteLiaisons(f, rows, now); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		return os.Rename(f.Name(), path)
+		_, err := writeAtomic(path, func(w io.Writer) (int, error) { return 0, xlsx.WriteLiaisons(w, rows, now) })
+		return err
 	}, func(err error) {
 		if err != nil {
 			s.u.showError(err)
