@@ -37,7 +37,7 @@ type actionsScreen struct {
 	list   *widget.List
 	all    []store.ActionRow
 	rows   []store.ActionRow
-	seq    int
+	loads  newest
 
 	// The editor of the selected action.
 	selected    int
@@ -123,21 +123,13 @@ func newActionsScreen(u *App) *actionsScreen {
 }
 
 func (s *actionsScreen) reload() {
-	s.seq++
-	seq := s.seq
-	s.u.async(func() {
-		rows, err := s.u.db.ListActionRows(s.u.ctx, store.ActionFilter{})
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.u.showError(err)
-				return
-			}
-			s.all = rows
-			s.apply()
-		})
+	var rows []store.ActionRow
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		rows, err = s.u.db.ListActionRows(ctx, store.ActionFilter{})
+		return err
+	}, func() {
+		s.all = rows
+		s.apply()
 	})
 }
 

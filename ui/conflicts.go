@@ -35,7 +35,7 @@ type conflictsScreen struct {
 	list     *widget.List
 	items    []conflictItem
 	selected int
-	seq      int
+	loads    newest
 
 	heading    *widget.Label
 	detail     *widget.Label
@@ -124,45 +124,37 @@ func newConflictsScreen(u *App, x *exchangeTab) *conflictsScreen {
 
 // reload lists the conflicts (open ones, or all) with names for ids.
 func (s *conflictsScreen) reload() {
-	s.seq++
-	seq := s.seq
 	openOnly := !s.showAll.Checked
-	s.u.async(func() {
-		items, err := loadConflictItems(s.u.ctx, s.u.db, openOnly)
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
+	var items []conflictItem
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		items, err = loadConflictItems(ctx, s.u.db, openOnly)
+		return err
+	}, func() {
+		keepID := ""
+		if s.selected >= 0 && s.selected < len(s.items) {
+			keepID = s.items[s.selected].ID
+		}
+		s.items = items
+		s.count.SetText(fmt.Sprintf(lang.L("%d 条"), len(items)))
+		s.list.UnselectAll()
+		s.selected = -1
+		s.editor.Hide()
+		s.empty.Show()
+		if len(items) == 0 {
+			s.empty.SetText(lang.L("没有待处理的冲突。"))
+		} else {
+			s.empty.SetText(lang.L("选择左侧的冲突进行处理。"))
+		}
+		s.list.Refresh()
+		sel := -1
+		for i, it := range items {
+			if it.ID == keepID || (sel < 0 && it.ResolvedAt == nil) {
+				sel = i
 			}
-			if err != nil {
-				s.u.showError(err)
-				return
-			}
-			keepID := ""
-			if s.selected >= 0 && s.selected < len(s.items) {
-				keepID = s.items[s.selected].ID
-			}
-			s.items = items
-			s.count.SetText(fmt.Sprintf(lang.L("%d 条"), len(items)))
-			s.list.UnselectAll()
-			s.selected = -1
-			s.editor.Hide()
-			s.empty.Show()
-			if len(items) == 0 {
-				s.empty.SetText(lang.L("没有待处理的冲突。"))
-			} else {
-				s.empty.SetText(lang.L("选择左侧的冲突进行处理。"))
-			}
-			s.list.Refresh()
-			sel := -1
-			for i, it := range items {
-				if it.ID == keepID || (sel < 0 && it.ResolvedAt == nil) {
-					sel = i
-				}
-			}
-			if sel >= 0 {
-				s.list.Select(sel)
-			}
-		})
+		}
+		if sel >= 0 {
+			s.list.Select(sel)
+		}
 	})
 }
 

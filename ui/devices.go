@@ -40,7 +40,7 @@ type devicesScreen struct {
 	listBox *fyne.Container
 	devices []store.TrustedDevice
 	revokes map[string]*widget.Button // by device id, for tests
-	seq     int
+	loads   newest
 
 	content fyne.CanvasObject
 }
@@ -105,30 +105,21 @@ func newDevicesScreen(u *App) *devicesScreen {
 }
 
 func (s *devicesScreen) reload() {
-	s.seq++
-	seq := s.seq
-	s.u.async(func() {
-		devs, err := s.u.db.TrustedDevices(s.u.ctx)
-		var ids []store.AgeIdentity
-		if err == nil {
-			ids, err = s.u.db.AgeIdentities(s.u.ctx)
+	var devs []store.TrustedDevice
+	var ids []store.AgeIdentity
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		if devs, err = s.u.db.TrustedDevices(ctx); err == nil {
+			ids, err = s.u.db.AgeIdentities(ctx)
 		}
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.u.showError(err)
-				return
-			}
-			s.devices = devs
-			if len(ids) > 0 {
-				s.showRecipient(ids[0].Recipient)
-			} else {
-				s.recipient.SetText(lang.L("（尚未生成）"))
-			}
-			s.showList()
-		})
+		return err
+	}, func() {
+		s.devices = devs
+		if len(ids) > 0 {
+			s.showRecipient(ids[0].Recipient)
+		} else {
+			s.recipient.SetText(lang.L("（尚未生成）"))
+		}
+		s.showList()
 	})
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +24,7 @@ type historyScreen struct {
 	exportsCount *widget.Label
 	exportList   *widget.List
 	exports      []store.ExportRecord
-	seq          int
+	loads        newest
 
 	content fyne.CanvasObject
 }
@@ -69,28 +70,19 @@ func newHistoryScreen(u *App) *historyScreen {
 }
 
 func (s *historyScreen) reload() {
-	s.seq++
-	seq := s.seq
-	s.u.async(func() {
-		imports, err := s.u.db.Imports(s.u.ctx)
-		var exports []store.ExportRecord
-		if err == nil {
-			exports, err = s.u.db.Exports(s.u.ctx)
+	var imports []store.ImportRecord
+	var exports []store.ExportRecord
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		if imports, err = s.u.db.Imports(ctx); err == nil {
+			exports, err = s.u.db.Exports(ctx)
 		}
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.u.showError(err)
-				return
-			}
-			s.imports, s.exports = imports, exports
-			s.importsCount.SetText(fmt.Sprintf(lang.L("共 %d 个数据包"), len(imports)))
-			s.exportsCount.SetText(fmt.Sprintf(lang.L("共 %d 个数据包"), len(exports)))
-			s.importList.Refresh()
-			s.exportList.Refresh()
-		})
+		return err
+	}, func() {
+		s.imports, s.exports = imports, exports
+		s.importsCount.SetText(fmt.Sprintf(lang.L("共 %d 个数据包"), len(imports)))
+		s.exportsCount.SetText(fmt.Sprintf(lang.L("共 %d 个数据包"), len(exports)))
+		s.importList.Refresh()
+		s.exportList.Refresh()
 	})
 }
 
