@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -10,24 +9,12 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/inspection"
 	"github.com/jiayuan-inspect/jiayuan/store"
 	"github.com/jiayuan-inspect/jiayuan/store/demo"
+	"github.com/jiayuan-inspect/jiayuan/store/demo/demotest"
 )
 
-// demoCity is the app's demo (60 communities, dated by the demo clock) in
-// a real file.
-func demoCity(t *testing.T) *store.DB {
-	t.Helper()
-	ctx := context.Background()
-	clock := demo.NewClock()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), store.Options{Now: clock.Now, Actor: "测试员"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Populate(ctx, db, demo.Options{Seed: 1, Communities: 60, Clock: clock}); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+// demoCity is the app's demo city (60 communities, dated by the demo clock)
+// in a real file.
+func demoCity(t *testing.T) *store.DB { return demotest.City(t, 60) }
 
 // TestScopeNarrowsLatestResults checks district, street and dates against
 // LatestResults of the whole file filtered by hand, and that the batch

@@ -22,25 +22,12 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/report/pdf"
 	"github.com/jiayuan-inspect/jiayuan/report/xlsx"
 	"github.com/jiayuan-inspect/jiayuan/store"
-	"github.com/jiayuan-inspect/jiayuan/store/demo"
+	"github.com/jiayuan-inspect/jiayuan/store/demo/demotest"
 )
 
 // demoDB is the app's demo city (40 communities, dated by the demo clock)
 // in a real file.
-func demoDB(t *testing.T) *store.DB {
-	t.Helper()
-	ctx := context.Background()
-	clock := demo.NewClock()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), store.Options{Now: clock.Now, Actor: "测试员"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Populate(ctx, db, demo.Options{Seed: 1, Communities: 40, Clock: clock}); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func demoDB(t *testing.T) *store.DB { return demotest.City(t, 40) }
 
 // biggestDistrict is the district with most finalized records.
 func biggestDistrict(t *testing.T, db *store.DB) (string, []store.ScopeRecord) {
