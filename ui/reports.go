@@ -226,18 +226,23 @@ func scopeName(sc store.ReportScope) string {
 	return sc.District + sc.Street
 }
 
-// scopeDates describes the date bounds ("" without).
-func scopeDates(sc store.ReportScope) string {
+// scopeDates describes the date bounds ("" without), through tr: the
+// reports' titles are Chinese whatever the UI's language (tr returns
+// its argument), the scope line on the screen is in the UI's (lang.L).
+func scopeDates(sc store.ReportScope, tr func(string) string) string {
 	switch {
 	case !sc.From.IsZero() && !sc.To.IsZero():
-		return fmt.Sprintf("检查日期 %s 至 %s", sc.From.Format("2006-01-02"), sc.To.Format("2006-01-02"))
+		return fmt.Sprintf(tr("检查日期 %s 至 %s"), sc.From.Format("2006-01-02"), sc.To.Format("2006-01-02"))
 	case !sc.From.IsZero():
-		return fmt.Sprintf("检查日期 %s 起", sc.From.Format("2006-01-02"))
+		return fmt.Sprintf(tr("检查日期 %s 起"), sc.From.Format("2006-01-02"))
 	case !sc.To.IsZero():
-		return fmt.Sprintf("检查日期至 %s", sc.To.Format("2006-01-02"))
+		return fmt.Sprintf(tr("检查日期至 %s"), sc.To.Format("2006-01-02"))
 	}
 	return ""
 }
+
+// chinese is the tr of scopeDates for documents: no translation.
+func chinese(s string) string { return s }
 
 // title is a report's title for the scope: 鼓楼区“美好家园”小区检查汇总表
 // (检查日期 … 至 …).
@@ -246,7 +251,7 @@ func scopeTitle(sc store.ReportScope, what string) string {
 	if sc.District != "" {
 		t = sc.District + sc.Street + what
 	}
-	if d := scopeDates(sc); d != "" {
+	if d := scopeDates(sc, chinese); d != "" {
 		t += "（" + d + "）"
 	}
 	return t
@@ -290,7 +295,7 @@ func (s *reportsScreen) refreshScope() {
 			if sc.District == "" {
 				name = lang.L("全部")
 			}
-			name = strings.TrimSuffix(name+" "+scopeDates(sc), " ")
+			name = strings.TrimSuffix(name+" "+scopeDates(sc, func(s string) string { return lang.L(s) }), " ")
 			if sc.Dated() {
 				s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。检查日期在范围内的已定稿小区 %d 个。"), name, len(recs)))
 			} else {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/jiayuan-inspect/jiayuan/assets"
 	"github.com/jiayuan-inspect/jiayuan/inspection"
 	"github.com/jiayuan-inspect/jiayuan/report/pdf"
 	"github.com/jiayuan-inspect/jiayuan/report/xlsx"
@@ -552,5 +555,40 @@ func TestReportsImportUnchangedListWritesNothing(t *testing.T) {
 	}
 	if !strings.Contains(p.message.Text, "没有需要导入的变化") {
 		t.Errorf("message %q", p.message.Text)
+	}
+}
+
+// TestReportsScopeDatesTranslate: the scope line's dates follow the UI's
+// language (they were Chinese in the English UI), while the reports'
+// titles stay Chinese.
+func TestReportsScopeDatesTranslate(t *testing.T) {
+	data, err := assets.Translations.ReadFile("translations/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en map[string]json.RawMessage
+	if err := json.Unmarshal(data, &en); err != nil {
+		t.Fatal(err)
+	}
+	english := func(s string) string {
+		var v string
+		if err := json.Unmarshal(en[s], &v); err != nil || v == "" {
+			t.Errorf("en.json has no entry for %q", s)
+			return s
+		}
+		return v
+	}
+	from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.Local), time.Date(2026, 6, 30, 0, 0, 0, 0, time.Local)
+	han := regexp.MustCompile(`\p{Han}`)
+	for _, sc := range []store.ReportScope{{From: from, To: to}, {From: from}, {To: to}} {
+		if got := scopeDates(sc, english); han.MatchString(got) || !strings.Contains(got, "2026-") {
+			t.Errorf("English scope dates %q", got)
+		}
+		if got := scopeTitle(sc, "汇总表"); !strings.Contains(got, "检查日期") {
+			t.Errorf("title %q lost its Chinese dates", got)
+		}
+	}
+	if got := scopeDates(store.ReportScope{}, english); got != "" {
+		t.Errorf("no dates: %q", got)
 	}
 }
