@@ -226,7 +226,7 @@ type assignmentsScreen struct {
 	count     *widget.Label
 	list      *widget.List
 	rows      []store.AssignmentView
-	seq       int
+	loads     newest
 
 	content fyne.CanvasObject
 }
@@ -264,8 +264,6 @@ func newAssignmentsScreen(u *App) *assignmentsScreen {
 }
 
 func (s *assignmentsScreen) reload() {
-	s.seq++
-	seq := s.seq
 	f := store.AssignmentFilter{Inspector: s.inspector.Text}
 	switch s.filter.SelectedIndex() {
 	case assignFilterOpen:
@@ -276,34 +274,28 @@ func (s *assignmentsScreen) reload() {
 		f.Cancelled = true
 	}
 	done := s.filter.SelectedIndex() == assignFilterDone
-	s.u.async(func() {
-		rows, err := s.u.db.Assignments(s.u.ctx, f)
-		names, nerr := s.u.db.InspectorNames(s.u.ctx)
-		if err == nil {
-			err = nerr
+	var rows []store.AssignmentView
+	var names []string
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		if rows, err = s.u.db.Assignments(ctx, f); err != nil {
+			return err
 		}
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.u.showError(err)
-				return
-			}
-			if done {
-				kept := rows[:0]
-				for _, v := range rows {
-					if v.State == inspection.StateDone {
-						kept = append(kept, v)
-					}
+		names, err = s.u.db.InspectorNames(ctx)
+		return err
+	}, func() {
+		if done {
+			kept := rows[:0]
+			for _, v := range rows {
+				if v.State == inspection.StateDone {
+					kept = append(kept, v)
 				}
-				rows = kept
 			}
-			s.rows = rows
-			s.inspector.SetOptions(names)
-			s.count.SetText(fmt.Sprintf(lang.L("共 %d 项检查任务"), len(rows)))
-			s.list.Refresh()
-		})
+			rows = kept
+		}
+		s.rows = rows
+		s.inspector.SetOptions(names)
+		s.count.SetText(fmt.Sprintf(lang.L("共 %d 项检查任务"), len(rows)))
+		s.list.Refresh()
 	})
 }
 

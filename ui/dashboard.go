@@ -40,7 +40,7 @@ type dashboardScreen struct {
 	export    *widget.Button
 	exported  string // the last exported file (tests read it)
 	typing    debouncer
-	seq       int
+	loads     newest
 
 	report xlsx.WorkReport // the figures shown
 
@@ -215,21 +215,12 @@ func (s *dashboardScreen) reload() {
 	if len(s.district.Options) == 0 {
 		s.reloadDistricts()
 	}
-	s.seq++
-	seq, district := s.seq, s.scope()
-	s.u.async(func() {
-		d, err := s.load(s.u.ctx, district)
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.u.showError(err)
-				return
-			}
-			s.show(d)
-		})
-	})
+	district := s.scope()
+	var d dashboardData
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		d, err = s.load(ctx, district)
+		return err
+	}, func() { s.show(d) })
 }
 
 func (s *dashboardScreen) show(d dashboardData) {

@@ -47,7 +47,7 @@ type exportScreen struct {
 	openFolder    *widget.Button
 
 	exports []store.ExportRecord
-	seq     int
+	loads   newest
 	offered bool // the last office was offered once
 	running bool
 	last    exchange.ExportResult
@@ -123,37 +123,29 @@ func newExportScreen(u *App) *exportScreen {
 // reload reads the export history (for the offices and the last export)
 // and what a package with the chosen options would carry.
 func (s *exportScreen) reload() {
-	s.seq++
-	seq := s.seq
 	opts := s.storeOptions()
 	s.summary.SetText(lang.L("正在统计…"))
-	s.u.async(func() {
-		exports, err := s.u.db.Exports(s.u.ctx)
-		var set store.ExportSet
-		if err == nil {
-			set, err = s.u.db.ExportRows(s.u.ctx, opts)
+	var exports []store.ExportRecord
+	var set store.ExportSet
+	s.loads.loadOr(s.u, func(ctx context.Context) (err error) {
+		if exports, err = s.u.db.Exports(ctx); err != nil {
+			return err
 		}
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.summary.SetText(err.Error())
-				return
-			}
-			s.exports = exports
-			names := officeNames(s.u.prefs.Offices(), exports)
-			s.office.SetOptions(names)
-			if !s.offered && opts.Office == "" && len(names) > 0 {
-				// The office exported to last, to start with.
-				s.offered = true
-				s.office.SetText(names[0])
-				return
-			}
+		set, err = s.u.db.ExportRows(ctx, opts)
+		return err
+	}, func() {
+		s.exports = exports
+		names := officeNames(s.u.prefs.Offices(), exports)
+		s.office.SetOptions(names)
+		if !s.offered && opts.Office == "" && len(names) > 0 {
+			// The office exported to last, to start with.
 			s.offered = true
-			s.showSummary(opts, set)
-		})
-	})
+			s.office.SetText(names[0])
+			return
+		}
+		s.offered = true
+		s.showSummary(opts, set)
+	}, func(err error) { s.summary.SetText(err.Error()) })
 }
 
 func (s *exportScreen) storeOptions() store.ExportOptions {

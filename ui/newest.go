@@ -16,6 +16,16 @@ type newest struct{ seq int }
 // if any, is shown to the person instead). read keeps what it reads in
 // variables of the caller that show uses.
 func (n *newest) load(u *App, read func(ctx context.Context) error, show func()) {
+	n.loadOr(u, read, show, u.showError)
+}
+
+// drop drops the answer of a load still running (the screen now shows
+// something else).
+func (n *newest) drop() { n.seq++ }
+
+// loadOr is load with fail, not a dialog, for read's error (a screen
+// that shows it in a label of its own).
+func (n *newest) loadOr(u *App, read func(ctx context.Context) error, show func(), fail func(error)) {
 	n.seq++
 	seq := n.seq
 	u.async(func() {
@@ -25,7 +35,7 @@ func (n *newest) load(u *App, read func(ctx context.Context) error, show func())
 				return
 			}
 			if err != nil {
-				u.showError(err)
+				fail(err)
 				return
 			}
 			show()

@@ -33,7 +33,7 @@ type rankingScreen struct {
 	rows     []inspection.Standing
 	picks    map[string][]inspection.Pick // by community
 	all      []inspection.Pick
-	seq      int
+	loads    newest
 	// selectFirst selects the first line once the list has loaded (a
 	// screen opened at start).
 	selectFirst bool
@@ -185,49 +185,42 @@ func (s *rankingScreen) reload() {
 	if s.selected >= 0 && s.selected < len(s.rows) {
 		keep = s.rows[s.selected].Community.ID
 	}
-	s.seq++
-	seq, f := s.seq, s.filter()
-	s.u.async(func() {
-		rows, err := s.u.db.Ranking(s.u.ctx, f)
-		var picks []inspection.Pick
-		if err == nil {
-			picks, err = s.u.db.Picks(s.u.ctx, store.PickFilter{})
+	f := s.filter()
+	var rows []inspection.Standing
+	var picks []inspection.Pick
+	s.loads.load(s.u, func(ctx context.Context) (err error) {
+		if rows, err = s.u.db.Ranking(ctx, f); err != nil {
+			return err
 		}
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
+		picks, err = s.u.db.Picks(ctx, store.PickFilter{})
+		return err
+	}, func() {
+		s.rows, s.all = rows, picks
+		s.picks = map[string][]inspection.Pick{}
+		for _, p := range picks {
+			s.picks[p.CommunityID] = append(s.picks[p.CommunityID], p)
+		}
+		eligible := 0
+		for _, r := range rows {
+			if r.Verdict.Eligible() {
+				eligible++
 			}
-			if err != nil {
-				s.u.showError(err)
-				return
+		}
+		s.summary.SetText(fmt.Sprintf(lang.L("共 %d 个小区，符合条件 %d 个"), len(rows), eligible))
+		s.list.UnselectAll()
+		s.selected = -1
+		s.detail.Hide()
+		s.empty.Show()
+		s.list.Refresh()
+		for i, r := range rows {
+			if r.Community.ID == keep {
+				s.list.Select(i)
 			}
-			s.rows, s.all = rows, picks
-			s.picks = map[string][]inspection.Pick{}
-			for _, p := range picks {
-				s.picks[p.CommunityID] = append(s.picks[p.CommunityID], p)
-			}
-			eligible := 0
-			for _, r := range rows {
-				if r.Verdict.Eligible() {
-					eligible++
-				}
-			}
-			s.summary.SetText(fmt.Sprintf(lang.L("共 %d 个小区，符合条件 %d 个"), len(rows), eligible))
-			s.list.UnselectAll()
-			s.selected = -1
-			s.detail.Hide()
-			s.empty.Show()
-			s.list.Refresh()
-			for i, r := range rows {
-				if r.Community.ID == keep {
-					s.list.Select(i)
-				}
-			}
-			if s.selectFirst && s.selected < 0 && len(rows) > 0 {
-				s.list.Select(0)
-			}
-			s.selectFirst = false
-		})
+		}
+		if s.selectFirst && s.selected < 0 && len(rows) > 0 {
+			s.list.Select(0)
+		}
+		s.selectFirst = false
 	})
 }
 

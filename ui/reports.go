@@ -39,7 +39,7 @@ type reportsScreen struct {
 	street    *widget.Select
 	from, to  *widget.DateEntry
 	scopeInfo *widget.Label
-	seq       int
+	loads     newest
 
 	// Exports.
 	summaryBtn   *widget.Button
@@ -271,37 +271,33 @@ func (s *reportsScreen) refreshScope() {
 	if s.from.Date != nil && s.to.Date != nil && s.to.Date.Before(*s.from.Date) {
 		s.scopeInfo.Importance = widget.DangerImportance
 		s.scopeInfo.SetText(lang.L("结束日期早于开始日期，范围内没有检查记录。"))
+		s.loads.drop()
 		return
 	}
-	s.seq++
-	seq, sc := s.seq, s.scope()
-	s.u.async(func() {
-		recs, err := s.u.db.ScopeLatestFinalized(s.u.ctx, sc)
-		var rows []store.CommunityRow
-		if err == nil && !sc.Dated() {
-			rows, err = s.u.db.ListCommunityRows(s.u.ctx, store.CommunityRowFilter{District: sc.District, Street: sc.Street})
+	sc := s.scope()
+	var recs []store.ScopeRecord
+	var rows []store.CommunityRow
+	s.loads.loadOr(s.u, func(ctx context.Context) (err error) {
+		if recs, err = s.u.db.ScopeLatestFinalized(ctx, sc); err != nil || sc.Dated() {
+			return err
 		}
-		fyne.Do(func() {
-			if seq != s.seq {
-				return
-			}
-			if err != nil {
-				s.scopeInfo.Importance = widget.DangerImportance
-				s.scopeInfo.SetText(err.Error())
-				return
-			}
-			s.scopeInfo.Importance = widget.MediumImportance
-			name := scopeName(sc)
-			if sc.District == "" {
-				name = lang.L("全部")
-			}
-			name = strings.TrimSuffix(name+" "+scopeDates(sc, func(s string) string { return lang.L(s) }), " ")
-			if sc.Dated() {
-				s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。检查日期在范围内的已定稿小区 %d 个。"), name, len(recs)))
-			} else {
-				s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。小区 %d 个，其中已定稿 %d 个。"), name, len(rows), len(recs)))
-			}
-		})
+		rows, err = s.u.db.ListCommunityRows(ctx, store.CommunityRowFilter{District: sc.District, Street: sc.Street})
+		return err
+	}, func() {
+		s.scopeInfo.Importance = widget.MediumImportance
+		name := scopeName(sc)
+		if sc.District == "" {
+			name = lang.L("全部")
+		}
+		name = strings.TrimSuffix(name+" "+scopeDates(sc, func(s string) string { return lang.L(s) }), " ")
+		if sc.Dated() {
+			s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。检查日期在范围内的已定稿小区 %d 个。"), name, len(recs)))
+		} else {
+			s.scopeInfo.SetText(fmt.Sprintf(lang.L("范围：%s。小区 %d 个，其中已定稿 %d 个。"), name, len(rows), len(recs)))
+		}
+	}, func(err error) {
+		s.scopeInfo.Importance = widget.DangerImportance
+		s.scopeInfo.SetText(err.Error())
 	})
 }
 
