@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,8 +21,9 @@ import (
 )
 
 // maxCombined is the most records one combined PDF takes: it is built in
-// memory (report/pdf.WriteCombined).
-const maxCombined = 500
+// memory (report/pdf.WriteCombined). More are printed in volumes of at
+// most this many (鼓楼区检查记录表-…-第1册.pdf, …). A variable for the tests.
+var maxCombined = 500
 
 // Print modes, in the order of the choice.
 const (
@@ -30,7 +32,7 @@ const (
 )
 
 func (s *reportsScreen) buildPrintCard() *widget.Card {
-	s.printMode = widget.NewRadioGroup([]string{lang.L("每个小区一个文件（选择文件夹）"), lang.L("合并为一个 PDF 文件")}, nil)
+	s.printMode = widget.NewRadioGroup([]string{lang.L("每个小区一个文件（选择文件夹）"), lang.L("合并为 PDF 文件（每 500 份一册）")}, nil)
 	s.printMode.SetSelected(s.printMode.Options[printFolder])
 	s.printMode.Required = true
 	s.printMode.Horizontal = true
@@ -59,8 +61,6 @@ func (s *reportsScreen) startPrint() {
 				s.showResult(false, fmt.Sprintf(lang.L("未能列出检查记录：%v"), err))
 			case len(recs) == 0:
 				s.showResult(false, lang.L("所选范围内没有已定稿的检查记录，没有可打印的。"))
-			case combined && len(recs) > maxCombined:
-				s.showResult(false, fmt.Sprintf(lang.L("合并为一个 PDF 最多 %d 份，所选范围内有 %d 份：请缩小范围，或选「每个小区一个文件」。"), maxCombined, len(recs)))
 			case combined:
 				s.chooseSave(s.defaultFileName(sc, "检查记录表", ".pdf"), []string{".pdf"}, func(path string) {
 					s.print(recs, path, true)
@@ -116,12 +116,7 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 		font, err := pdf.DefaultFont()
 		if err == nil {
 			if combined {
-				_, err = writeAtomic(out, func(w io.Writer) (int, error) {
-					return len(ids), font.WriteCombined(ctx, w, ids, load, progress)
-				})
-				if err == nil {
-					res.Files = []string{out}
-				}
+				res.Files, err = writeVolumes(ctx, font, out, ids, load, progress)
 			} else {
 				res, err = font.WriteFolder(ctx, out, ids, load, progress)
 			}
@@ -138,6 +133,43 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 			s.printDone(len(ids), out, combined, res, err, cancelled, names, took)
 		})
 	})
+}
+
+// volumeName is the n-th volume's file (from 1) of a combined PDF out in
+// volumes: 鼓楼区检查记录表-2026-11-27-第2册.pdf.
+func volumeName(out string, n int) string {
+	ext := filepath.Ext(out)
+	return fmt.Sprintf("%s-第%d册%s", strings.TrimSuffix(out, ext), n, ext)
+}
+
+// writeVolumes prints ids combined into out, or, when they are more than
+// maxCombined, into volumes of at most maxCombined records each, named by
+// volumeName. All or nothing: after an error or 取消 no volume is left.
+func writeVolumes(ctx context.Context, font *pdf.Font, out string, ids []string,
+	load pdf.Loader, progress pdf.Progress) ([]string, error) {
+	n := (len(ids) + maxCombined - 1) / maxCombined
+	var files []string
+	for v := range n {
+		part := ids[v*maxCombined : min((v+1)*maxCombined, len(ids))]
+		name := out
+		if n > 1 {
+			name = volumeName(out, v+1)
+		}
+		before := v * maxCombined
+		_, err := writeAtomic(name, func(w io.Writer) (int, error) {
+			return len(part), font.WriteCombined(ctx, w, part, load, func(done, _ int, what string) {
+				progress(before+done, len(ids), what)
+			})
+		})
+		if err != nil {
+			for _, f := range files {
+				os.Remove(f)
+			}
+			return nil, err
+		}
+		files = append(files, name)
+	}
+	return files, nil
 }
 
 // cancelPrint stops the batch; records being printed finish, no
@@ -164,6 +196,9 @@ func (s *reportsScreen) printDone(total int, out string, combined bool, res pdf.
 		} else {
 			lines = append(lines, fmt.Sprintf(lang.L("批量打印已取消：已生成 %d 份（共 %d 份），位于 %s"), len(res.Files), total, out))
 		}
+	case combined && ok && len(res.Files) > 1:
+		lines = append(lines, fmt.Sprintf(lang.L("已将 %d 份检查记录表合并为 %d 册 PDF（每册最多 %d 份）：%s（用时 %.1f 秒）"),
+			total, len(res.Files), maxCombined, strings.Join(res.Files, "、"), took.Seconds()))
 	case combined && ok:
 		lines = append(lines, fmt.Sprintf(lang.L("已将 %d 份检查记录表合并为一个 PDF：%s（用时 %.1f 秒）"), total, out, took.Seconds()))
 	case combined:

@@ -592,3 +592,45 @@ func TestReportsScopeDatesTranslate(t *testing.T) {
 		t.Errorf("no dates: %q", got)
 	}
 }
+
+// TestReportsBatchPrintCombinedVolumes: more records than one combined
+// PDF takes are printed in volumes (they were refused), each named
+// -第N册, every record in exactly one, none lost.
+func TestReportsBatchPrintCombinedVolumes(t *testing.T) {
+	db := demoDB(t)
+	district, recs := biggestDistrict(t, db)
+	if len(recs) < 4 {
+		t.Fatalf("%s has only %d records", district, len(recs))
+	}
+	defer func(n int) { maxCombined = n }(maxCombined)
+	maxCombined = 3 // the last volume holds fewer
+	_, s, dir, _ := reportsUI(t, db, district)
+	s.printMode.SetSelected(s.printMode.Options[printCombined])
+	test.Tap(s.printBtn)
+	base := filepath.Join(dir, district+"检查记录表-2024-09-10")
+	if _, err := os.Stat(base + ".pdf"); err == nil {
+		t.Errorf("%s.pdf written as well as the volumes", base)
+	}
+	want := (len(recs) + 2) / 3
+	seen := map[string]int{}
+	for v := 1; v <= want; v++ {
+		name := fmt.Sprintf("%s-第%d册.pdf", base, v)
+		txt := pdfText(t, name)
+		for _, r := range recs {
+			if strings.Contains(txt, r.CommunityName) {
+				seen[r.CommunityName]++
+			}
+		}
+	}
+	if _, err := os.Stat(fmt.Sprintf("%s-第%d册.pdf", base, want+1)); err == nil {
+		t.Errorf("volume %d is one too many", want+1)
+	}
+	for _, r := range recs {
+		if seen[r.CommunityName] != 1 {
+			t.Errorf("%s is in %d volumes", r.CommunityName, seen[r.CommunityName])
+		}
+	}
+	if !strings.Contains(s.result.Text, fmt.Sprintf("合并为 %d 册 PDF", want)) || s.progress.Value != float64(len(recs)) {
+		t.Errorf("result %q, progress %v of %d", s.result.Text, s.progress.Value, len(recs))
+	}
+}
