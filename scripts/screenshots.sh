@@ -90,6 +90,7 @@ shot assignments --screen=assignments
 shot reports --screen=reports
 set_language en
 shot inspect-en --screen=inspect --inspection="$draft" --item=11.1
+shot reports-en --screen=reports
 set_language zh-CN
 
 if [ -z "${1:-}" ]; then

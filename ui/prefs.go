@@ -82,6 +82,11 @@ func splitNames(s string) []string {
 	return out
 }
 
+// proseWrap wraps the 报表 screen's messages: at any character in Chinese
+// (they hold long file paths), between words in English (breaking at any
+// character cut words in two there).
+var proseWrap = fyne.TextWrapBreak
+
 // SetupLanguage loads the translations in the language chosen in 设置
 // (Chinese unless English was chosen), whatever the system locale. Fyne's
 // lang package reads the locale from $LANGUAGE when translations are
@@ -89,8 +94,10 @@ func splitNames(s string) []string {
 // of language applies on the next start.
 func SetupLanguage(a fyne.App) error {
 	env := "zh_CN"
+	proseWrap = fyne.TextWrapBreak
 	if (prefs{a.Preferences()}).Language() == LangEnglish {
 		env = "en"
+		proseWrap = fyne.TextWrapWord
 	}
 	if err := os.Setenv("LANGUAGE", env); err != nil {
 		return err

@@ -95,7 +95,7 @@ func newReportsScreen(u *App) *reportsScreen {
 		s.to.SetDate(nil)
 	})
 	s.scopeInfo = widget.NewLabel("")
-	s.scopeInfo.Wrapping = fyne.TextWrapBreak
+	s.scopeInfo.Wrapping = proseWrap
 	scopeForm := widget.NewForm(
 		widget.NewFormItem(lang.L("县（市）区"), s.district),
 		widget.NewFormItem(lang.L("街道（乡镇）"), s.street),
@@ -119,7 +119,7 @@ func newReportsScreen(u *App) *reportsScreen {
 
 	printCard := s.buildPrintCard()
 	s.result = widget.NewLabel("")
-	s.result.Wrapping = fyne.TextWrapBreak
+	s.result.Wrapping = proseWrap
 	left := container.NewVBox(scopeCard, exportCard, printCard, s.result)
 
 	s.importCard = s.buildImportCard()

@@ -73,7 +73,7 @@ func (s *reportsScreen) buildImportCard() *widget.Card {
 	p.figuresBtn = widget.NewButtonWithIcon(lang.L("导入满意度与投诉数据…"), theme.UploadIcon(), func() { s.chooseImport(importFigures) })
 	p.templateBtn = widget.NewButtonWithIcon(lang.L("导入检查模板…"), theme.UploadIcon(), func() { s.chooseImport(importTemplate) })
 	p.summary = widget.NewLabel(lang.L("选择一个 Excel 文件（.xlsx）：先显示预览（新增、更新的行和每个错误的位置），确认后才写入。"))
-	p.summary.Wrapping = fyne.TextWrapBreak
+	p.summary.Wrapping = proseWrap
 	p.list = widget.NewList(
 		func() int { return len(p.lines) },
 		func() fyne.CanvasObject {
@@ -102,7 +102,7 @@ func (s *reportsScreen) buildImportCard() *widget.Card {
 	p.skipBtn.Importance = widget.WarningImportance
 	p.discard = widget.NewButtonWithIcon(lang.L("放弃"), theme.CancelIcon(), s.discardImport)
 	p.message = widget.NewLabel("")
-	p.message.Wrapping = fyne.TextWrapBreak
+	p.message.Wrapping = proseWrap
 	p.buttonBar = container.NewHBox(p.applyBtn, p.skipBtn, p.discard)
 	p.buttonBar.Hide()
 	p.writing = widget.NewProgressBarInfinite()
