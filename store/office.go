@@ -74,10 +74,11 @@ func (db *DB) OfficeResults(ctx context.Context, f OfficeFilter) ([]OfficeResult
 	}
 	defer tx.Rollback()
 	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
-	byCommunity, err := latestRecords(ctx, tx, cols, latestFinalizedQuery, nil)
+	byCommunity, fill, err := latestRecords(ctx, tx, cols, latestFinalizedQuery, nil)
 	if err != nil {
 		return nil, err
 	}
+	db.fillReportCache(ctx, fill)
 	rows, err := tx.QueryContext(ctx, `SELECT `+communityCols+` FROM communities ORDER BY district, street, name, id`)
 	if err != nil {
 		return nil, err

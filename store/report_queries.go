@@ -156,12 +156,21 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 				return false
 			}
 		}
+		// Records read from their answers go into the report cache a
+		// few thousand at a time (best effort: a failure there only
+		// costs time next time).
+		var fill []reportCacheEntry
+		defer func() { db.fillReportCache(ctx, fill) }()
 		for len(list) > 0 {
 			chunk := list[:min(latestResultsChunk, len(list))]
 			list = list[len(chunk):]
-			res, err := db.latestChunk(ctx, tx, cols, chunk)
+			res, entries, err := db.latestChunk(ctx, tx, cols, chunk)
 			if !send(chunkOut{res, err}) || err != nil {
 				return
+			}
+			if fill = append(fill, entries...); len(fill) >= reportCacheBatch {
+				db.fillReportCache(ctx, fill)
+				fill = nil
 			}
 		}
 	}()
@@ -187,8 +196,9 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 }
 
 // latestChunk reads the latest finalized records of a chunk of
-// communities, scored, in the chunk's order.
-func (db *DB) latestChunk(ctx context.Context, tx *sql.Tx, cols string, chunk []inspection.Community) ([]CommunityResult, error) {
+// communities, scored, in the chunk's order, and the report cache entries
+// of those read from their answers.
+func (db *DB) latestChunk(ctx context.Context, tx *sql.Tx, cols string, chunk []inspection.Community) ([]CommunityResult, []reportCacheEntry, error) {
 	ids := make([]any, len(chunk))
 	for i, c := range chunk {
 		ids[i] = c.ID
@@ -197,9 +207,9 @@ func (db *DB) latestChunk(ctx context.Context, tx *sql.Tx, cols string, chunk []
 			PARTITION BY i.community_id ORDER BY i.finalized_at DESC, i.id DESC) AS n
 		FROM inspections i WHERE i.community_id IN (?` + strings.Repeat(", ?", len(ids)-1) + `) AND i.status = 'finalized')
 		WHERE n = 1`
-	byCommunity, err := latestRecords(ctx, tx, cols, latest, ids)
+	byCommunity, fill, err := latestRecords(ctx, tx, cols, latest, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]CommunityResult, len(chunk))
 	for i, c := range chunk {
@@ -207,38 +217,50 @@ func (db *DB) latestChunk(ctx context.Context, tx *sql.Tx, cols string, chunk []
 		if rec := byCommunity[c.ID]; rec != nil {
 			rec.Community = c
 			if rec.Template, err = db.Template(ctx, rec.Inspection.TemplateID, rec.Inspection.TemplateVersion); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			rec.Score = inspection.Score(rec.Template, rec.Answers)
 			out[i].Record = rec
 		}
 	}
-	return out, nil
+	return out, fill, nil
 }
 
 // latestRecords reads the inspections whose ids the query latest selects
-// (with args), with their answers, by community.
-func latestRecords(ctx context.Context, tx *sql.Tx, cols, latest string, args []any) (map[string]*InspectionRecord, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+cols+`, i.content_digest FROM inspections i WHERE i.id IN (`+latest+`)`, args...)
+// (with args), with their answers, by community. A finalized record's
+// answers come from the report cache when it holds them for the record's
+// content digest (report_cache.go), else from the answers table; fill
+// holds the cache entries of the latter that hash to their digest.
+func latestRecords(ctx context.Context, tx *sql.Tx, cols, latest string, args []any) (byCommunity map[string]*InspectionRecord, fill []reportCacheEntry, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+cols+`, i.content_digest, r.answers FROM inspections i
+		LEFT JOIN report_answers r ON r.inspection_id = i.id AND r.content_digest = i.content_digest AND i.content_digest <> ''
+		WHERE i.id IN (`+latest+`)`, args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	byCommunity := map[string]*InspectionRecord{}
+	byCommunity = map[string]*InspectionRecord{}
 	byID := map[string]*InspectionRecord{}
 	var ids []any
 	for rows.Next() {
-		rec := &InspectionRecord{Answers: make(map[string]inspection.Answer, 48)} // the default template has 46 items
-		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest); err != nil {
+		rec := &InspectionRecord{}
+		var blob sql.RawBytes // valid until Next; decoding copies it
+		if rec.Inspection, err = scanInspection(rows, &rec.ContentDigest, &blob); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		byCommunity[rec.Inspection.CommunityID] = rec
+		if blob != nil && rec.Inspection.Status == inspection.Finalized {
+			if rec.Answers, err = decodeReportAnswers(rec.Inspection.ID, blob); err == nil {
+				continue
+			}
+		}
+		rec.Answers = make(map[string]inspection.Answer, 48) // the default template has 46 items
 		byID[rec.Inspection.ID] = rec
 		ids = append(ids, rec.Inspection.ID)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The answers by the ids just read, 500 at a time, rather than by
 	// latest again (SQLite would number the inspections a second time).
@@ -246,10 +268,15 @@ func latestRecords(ctx context.Context, tx *sql.Tx, cols, latest string, args []
 		batch := ids[:min(500, len(ids))]
 		ids = ids[len(batch):]
 		if err := readAnswers(ctx, tx, batch, byID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return byCommunity, nil
+	for _, rec := range byID {
+		if e, ok := cacheableAnswers(rec); ok {
+			fill = append(fill, e)
+		}
+	}
+	return byCommunity, fill, nil
 }
 
 // readAnswers reads the answers of the inspections ids into their records.

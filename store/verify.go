@@ -37,7 +37,8 @@ func (r VerifyReport) OK() bool { return len(r.Problems) == 0 }
 // Verify checks the data file: SQLite's integrity_check, the audit chain
 // (every entry's hash over the previous one), that every record is exactly
 // as its last audit entry says (an edit made behind the program's back, with
-// the sqlite3 shell say, is named), and that every photo matches its digest.
+// the sqlite3 shell say, is named), that every photo matches its digest,
+// and that the report cache (report_cache.go) agrees with the answers.
 func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 	var rep VerifyReport
 	tx, err := db.read.BeginTx(ctx, nil)
@@ -149,7 +150,12 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 		}
 	}
 	rows.Close()
-	return rep, rows.Err()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	// The report cache is derived from the answers; a valid entry must
+	// say what they say.
+	return rep, verifyReportCache(ctx, tx, &rep)
 }
 
 // jsonField pulls a string field out of a snapshot without a full decode.
