@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -94,4 +95,51 @@ func sheetRowString(r store.ActionSheetRow) string {
 	sat, cr := fig(r.Community.Satisfaction), fig(r.Community.ComplaintRate)
 	r.Community.Satisfaction, r.Community.ComplaintRate = nil, nil
 	return fmt.Sprintf("%+v satisfaction %s complaints %s", r, sat, cr)
+}
+
+// TestEachActionSheetRowStops: the streamed rows are ActionSheetRows'
+// (ActionSheetRows collects them), start gets their number first, and an
+// error from start or fn stops the reading and is returned.
+func TestEachActionSheetRowStops(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "city.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Generate(ctx, db, demo.GenOptions{Seed: 5, Scale: 0.02, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.ActionSheetRows(ctx, store.ActionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 400 { // more than one of the reader's batches (256 rows)
+		t.Fatalf("only %d actions", len(all))
+	}
+	stop := errors.New("stop")
+	total, seen := -1, 0
+	err = db.EachActionSheetRow(ctx, store.ActionFilter{}, func(n int) error {
+		if seen != 0 {
+			t.Fatal("start called after a row")
+		}
+		total = n
+		return nil
+	}, func(r store.ActionSheetRow) error {
+		if sheetRowString(r) != sheetRowString(all[seen]) {
+			t.Fatalf("row %d differs", seen)
+		}
+		if seen++; seen == 300 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || total != len(all) || seen != 300 {
+		t.Fatalf("err %v, total %d (want %d), %d rows seen", err, total, len(all), seen)
+	}
+	err = db.EachActionSheetRow(ctx, store.ActionFilter{}, func(int) error { return stop },
+		func(store.ActionSheetRow) error { t.Fatal("a row after start failed"); return nil })
+	if !errors.Is(err, stop) {
+		t.Fatalf("start's error: %v", err)
+	}
 }

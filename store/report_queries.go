@@ -636,86 +636,165 @@ type ActionSheetRow struct {
 }
 
 // ActionSheetRows lists the corrective actions like ListActions (same
-// filter, same order) with what the 整改清单 shows about each, in two
-// queries in one read transaction: the actions with their inspection's
-// start and template, then the communities. Loading each inspection with
-// all its answers instead took 14 s and 580 MB for a city of 5,000
-// communities (docs/PERFORMANCE.md).
+// filter, same order) with what the 整改清单 shows about each
+// (EachActionSheetRow, collected). Loading each inspection with all its
+// answers instead took 14 s and 580 MB for a city of 5,000 communities
+// (docs/PERFORMANCE.md).
 func (db *DB) ActionSheetRows(ctx context.Context, f ActionFilter) ([]ActionSheetRow, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	var out []ActionSheetRow
+	err := db.EachActionSheetRow(ctx, f, func(n int) error {
+		out = make([]ActionSheetRow, 0, n)
+		return nil
+	}, func(r ActionSheetRow) error {
+		out = append(out, r)
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// actionSheetBatch is how many rows EachActionSheetRow hands over at a
+// time.
+const actionSheetBatch = 256
+
+// EachActionSheetRow calls start with the number of rows ActionSheetRows
+// gives for f, then fn with each of them in the same order, all read in
+// one read transaction: the count, the communities concerned, then the
+// actions with their inspection's start and template, sorted by due date.
+// The actions are read on a goroutine, a batch ahead of fn, so a caller
+// that writes them (the 整改清单) overlaps reading with writing.
+func (db *DB) EachActionSheetRow(ctx context.Context, f ActionFilter, start func(total int) error, fn func(ActionSheetRow) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
 	}
 	defer tx.Rollback()
 	where, args := f.where()
-	q := `SELECT ` + actionColsA + `, i.id, i.started_at, i.template_id, i.template_version
-		FROM corrective_actions a JOIN communities c ON c.id = a.community_id
-		LEFT JOIN inspections i ON i.id = a.inspection_id`
-	q += where + " ORDER BY a.due_date, a.id"
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
+	from := ` FROM corrective_actions a JOIN communities c ON c.id = a.community_id` + where
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return err
 	}
-	type tplKey struct {
-		id      string
-		version int
-	}
-	var out []ActionSheetRow
-	var tpls []tplKey
 	communities := map[string]inspection.Community{}
-	for rows.Next() {
-		var r ActionSheetRow
-		var iid, started, tid sql.NullString
-		var tver sql.NullInt64
-		r.Action, err = scanAction(rowScanner{rows, []any{&iid, &started, &tid, &tver}})
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if !iid.Valid {
-			rows.Close()
-			return nil, fmt.Errorf("整改事项 %s 的检查记录 %s：%w", r.Action.ID, r.Action.InspectionID, inspection.ErrNotFound)
-		}
-		r.InspectedAt = parseTime(started.String)
-		communities[r.Action.CommunityID] = inspection.Community{}
-		out = append(out, r)
-		tpls = append(tpls, tplKey{tid.String, int(tver.Int64)})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	cq, cargs := `SELECT `+communityCols+` FROM communities`, []any{}
-	if f.District != "" {
-		cq, cargs = cq+` WHERE district = ?`, append(cargs, f.District)
-	}
-	rows, err = tx.QueryContext(ctx, cq, cargs...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+communityCols+` FROM communities WHERE id IN (SELECT a.community_id`+from+`)`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rows.Next() {
 		c, err := scanCommunity(rows)
 		if err != nil {
 			rows.Close()
-			return nil, err
+			return err
 		}
-		if _, ok := communities[c.ID]; ok {
-			communities[c.ID] = c
-		}
+		communities[c.ID] = c
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	for i := range out {
-		out[i].Community = communities[out[i].Action.CommunityID]
-		tpl, err := db.Template(ctx, tpls[i].id, tpls[i].version)
+	if err := start(total); err != nil {
+		return err
+	}
+	type batch struct {
+		rows []ActionSheetRow
+		err  error
+	}
+	next := make(chan batch, 2)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(next)
+		send := func(b batch) bool {
+			select {
+			case next <- b:
+				return true
+			case <-done:
+				return false
+			}
+		}
+		err := func() error {
+			rows, err := tx.QueryContext(ctx, `SELECT `+actionColsA+`, i.id, i.started_at, i.template_id, i.template_version
+				FROM corrective_actions a JOIN communities c ON c.id = a.community_id
+				LEFT JOIN inspections i ON i.id = a.inspection_id`+where+` ORDER BY a.due_date, a.id`, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			type tplKey struct {
+				id      string
+				version int64
+			}
+			tpls := map[tplKey]*inspection.Template{}
+			b := make([]ActionSheetRow, 0, actionSheetBatch)
+			for rows.Next() {
+				var r ActionSheetRow
+				var iid, started, tid sql.NullString
+				var tver sql.NullInt64
+				r.Action, err = scanAction(rowScanner{rows, []any{&iid, &started, &tid, &tver}})
+				if err != nil {
+					return err
+				}
+				if !iid.Valid {
+					return fmt.Errorf("整改事项 %s 的检查记录 %s：%w", r.Action.ID, r.Action.InspectionID, inspection.ErrNotFound)
+				}
+				r.InspectedAt = parseTime(started.String)
+				r.Community = communities[r.Action.CommunityID]
+				k := tplKey{tid.String, tver.Int64}
+				tpl, ok := tpls[k]
+				if !ok {
+					if tpl, err = db.Template(ctx, k.id, int(k.version)); err != nil {
+						return err
+					}
+					tpls[k] = tpl
+				}
+				if it, ok := tpl.Item(r.Action.ItemCode); ok {
+					r.ItemText = it.Text
+				}
+				if b = append(b, r); len(b) == actionSheetBatch {
+					if !send(batch{rows: b}) {
+						return nil
+					}
+					b = make([]ActionSheetRow, 0, actionSheetBatch)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(b) > 0 {
+				send(batch{rows: b})
+			}
+			return nil
+		}()
 		if err != nil {
-			return nil, err
+			send(batch{err: err})
 		}
-		if it, ok := tpl.Item(out[i].Action.ItemCode); ok {
-			out[i].ItemText = it.Text
+	}()
+	// The reader must be done with tx before it is rolled back.
+	defer func() {
+		close(done)
+		wg.Wait()
+	}()
+	n := 0
+	for b := range next {
+		if b.err != nil {
+			return b.err
+		}
+		for _, r := range b.rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+			n++
 		}
 	}
-	return out, nil
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if n != total {
+		return fmt.Errorf("整改清单读出 %d 项，计数为 %d 项（数据在读取时改变？请重试）", n, total)
+	}
+	return nil
 }

@@ -312,12 +312,8 @@ func (c *cli) cmdXLSX(args []string) error {
 			return xlsx.WriteAnswers(w, c.latestResults(db, *district), xlsx.AnswersOptions{Title: orTitle("“美好家园”检查答题明细"), At: now})
 		}
 	case "actions":
-		rows, err := c.actionRows(db, *district, *openOnly)
-		if err != nil {
-			return err
-		}
 		write = func(w io.Writer) error {
-			return xlsx.WriteActions(w, rows, orTitle("“美好家园”检查问题整改清单"), now)
+			return xlsx.WriteActionsFrom(w, c.actionRows(db, *district, *openOnly), orTitle("“美好家园”检查问题整改清单"), now)
 		}
 	case "liaisons":
 		ls, err := db.Liaisons(c.ctx, *district)
@@ -351,16 +347,14 @@ func (c *cli) cmdXLSX(args []string) error {
 	return nil
 }
 
-func (c *cli) actionRows(db *store.DB, district string, openOnly bool) ([]xlsx.ActionRow, error) {
-	list, err := db.ActionSheetRows(c.ctx, store.ActionFilter{District: district, OpenOnly: openOnly})
-	if err != nil {
-		return nil, err
+// actionRows reads the 整改清单's rows for xlsx.WriteActionsFrom: each is
+// written as it is read (store.EachActionSheetRow).
+func (c *cli) actionRows(db *store.DB, district string, openOnly bool) func(func(int) error, func(xlsx.ActionRow) error) error {
+	return func(start func(int) error, row func(xlsx.ActionRow) error) error {
+		return db.EachActionSheetRow(c.ctx, store.ActionFilter{District: district, OpenOnly: openOnly}, start, func(r store.ActionSheetRow) error {
+			return row(xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt})
+		})
 	}
-	rows := make([]xlsx.ActionRow, len(list))
-	for i, r := range list {
-		rows[i] = xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt}
-	}
-	return rows, nil
 }
 
 func (c *cli) cmdImportXLSX(args []string) error {

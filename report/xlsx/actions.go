@@ -24,6 +24,24 @@ const ActionsSheet = "整改清单"
 // community, item, problem, responsible party, due date and status as of
 // at (逾期 computed, highlighted), and re-check result.
 func WriteActions(w io.Writer, rows []ActionRow, title string, at time.Time) error {
+	return WriteActionsFrom(w, func(start func(int) error, row func(ActionRow) error) error {
+		if err := start(len(rows)); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := row(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, title, at)
+}
+
+// WriteActionsFrom is WriteActions for rows that are read as they are
+// written (store.EachActionSheetRow): read calls start with their number
+// (the title gives it), then row with each of them in order, and returns
+// what stopped it. Each row is written as it comes.
+func WriteActionsFrom(w io.Writer, read func(start func(total int) error, row func(ActionRow) error) error, title string, at time.Time) error {
 	if at.IsZero() {
 		at = time.Now()
 	}
@@ -53,22 +71,32 @@ func WriteActions(w io.Writer, rows []ActionRow, title string, at time.Time) err
 		}
 	}
 	sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
-	first := make([]any, len(cols))
-	first[0] = excelize.Cell{StyleID: st.title, Value: fmt.Sprintf("%s（截至 %s，共 %d 项）", title, at.Format("2006-01-02"), len(rows))}
-	if err := sw.SetRow("A1", first, excelize.RowOpts{Height: 30}); err != nil {
-		return err
-	}
-	sw.MergeCell("A1", cellName(len(cols), 1))
-	head := make([]any, len(cols))
-	for i, c := range cols {
-		head[i] = excelize.Cell{StyleID: st.header, Value: c.label}
-	}
-	if err := sw.SetRow("A2", head, excelize.RowOpts{Height: 24}); err != nil {
-		return err
-	}
 	text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: clip(s)} }
 	wrap := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.wrap, Value: clip(s)} }
-	for i, r := range rows {
+	total, n, started := 0, 0, false
+	start := func(t int) error {
+		if started {
+			return fmt.Errorf("整改清单的行数给了两次")
+		}
+		started, total = true, t
+		first := make([]any, len(cols))
+		first[0] = excelize.Cell{StyleID: st.title, Value: fmt.Sprintf("%s（截至 %s，共 %d 项）", title, at.Format("2006-01-02"), total)}
+		if err := sw.SetRow("A1", first, excelize.RowOpts{Height: 30}); err != nil {
+			return err
+		}
+		sw.MergeCell("A1", cellName(len(cols), 1))
+		head := make([]any, len(cols))
+		for i, c := range cols {
+			head[i] = excelize.Cell{StyleID: st.header, Value: c.label}
+		}
+		return sw.SetRow("A2", head, excelize.RowOpts{Height: 24})
+	}
+	row := func(r ActionRow) error {
+		if !started {
+			return fmt.Errorf("整改清单的行数未知")
+		}
+		i := n
+		n++
 		a := r.Action
 		status := a.EffectiveStatus(at)
 		statusCell := text(status.Label())
@@ -92,17 +120,21 @@ func WriteActions(w io.Writer, rows []ActionRow, title string, at time.Time) err
 		if !r.InspectedAt.IsZero() {
 			inspected = r.InspectedAt.Format("2006-01-02")
 		}
-		row := []any{
+		cells := []any{
 			excelize.Cell{StyleID: st.int, Value: i + 1}, text(r.Community.District), text(r.Community.Street), text(r.Community.Name),
 			text(a.ItemCode), wrap(r.ItemText), wrap(a.Problem), wrap(a.Responsible), due, statusCell, overdue, text(recheck),
 			text(inspected), text(a.InspectionID), wrap(a.Note),
 		}
-		if err := sw.SetRow(cellName(1, i+3), row); err != nil {
-			return err
-		}
+		return sw.SetRow(cellName(1, i+3), cells)
+	}
+	if err := read(start, row); err != nil {
+		return err
+	}
+	if !started || n != total {
+		return fmt.Errorf("整改清单应有 %d 项，实际写出 %d 项", total, n)
 	}
 	noStripes := false
-	if err := sw.AddTable(&excelize.Table{Range: "A2:" + cellName(len(cols), max(len(rows)+2, 3)), Name: "Actions", ShowRowStripes: &noStripes}); err != nil {
+	if err := sw.AddTable(&excelize.Table{Range: "A2:" + cellName(len(cols), max(n+2, 3)), Name: "Actions", ShowRowStripes: &noStripes}); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
