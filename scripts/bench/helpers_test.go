@@ -112,6 +112,23 @@ func measure(b *testing.B, per int, op func(i int)) {
 	b.ReportMetric(float64(cpu[(len(cpu)-1)/2].Microseconds())/1000, "cpu-ms/op")
 }
 
+// measureAfter is measure with setup run, untimed, before each operation.
+func measureAfter(b *testing.B, setup func(), op func(i int)) {
+	b.Helper()
+	var cpu []time.Duration
+	measureTimed(b, 1, func(i int) time.Duration {
+		setup()
+		c := cpuTime()
+		t := time.Now()
+		op(i)
+		d := time.Since(t)
+		cpu = append(cpu, cpuTime()-c)
+		return d
+	})
+	slices.Sort(cpu)
+	b.ReportMetric(float64(cpu[(len(cpu)-1)/2].Microseconds())/1000, "cpu-ms/op")
+}
+
 // cpuTime is the user and system time the process has used.
 func cpuTime() time.Duration {
 	var u syscall.Rusage
