@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,10 +18,10 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
 
-// maxCombined is the most records one combined PDF takes: it is built in
-// memory (report/pdf.WriteCombined). More are printed in volumes of at
-// most this many (鼓楼区检查记录表-…-第1册.pdf, …). A variable for the tests.
-var maxCombined = 500
+// maxCombined is the most records one combined PDF takes (it is built in
+// memory); more are printed in volumes of at most this many
+// (pdf.WriteVolumes). A variable for the tests.
+var maxCombined = pdf.VolumeSize
 
 // Print modes, in the order of the choice.
 const (
@@ -116,7 +114,7 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 		font, err := pdf.DefaultFont()
 		if err == nil {
 			if combined {
-				res.Files, err = writeVolumes(ctx, font, out, ids, load, progress)
+				res.Files, err = font.WriteVolumes(ctx, out, ids, maxCombined, load, progress)
 			} else {
 				res, err = font.WriteFolder(ctx, out, ids, load, progress)
 			}
@@ -133,43 +131,6 @@ func (s *reportsScreen) print(recs []store.ScopeRecord, out string, combined boo
 			s.printDone(len(ids), out, combined, res, err, cancelled, names, took)
 		})
 	})
-}
-
-// volumeName is the n-th volume's file (from 1) of a combined PDF out in
-// volumes: 鼓楼区检查记录表-2026-11-27-第2册.pdf.
-func volumeName(out string, n int) string {
-	ext := filepath.Ext(out)
-	return fmt.Sprintf("%s-第%d册%s", strings.TrimSuffix(out, ext), n, ext)
-}
-
-// writeVolumes prints ids combined into out, or, when they are more than
-// maxCombined, into volumes of at most maxCombined records each, named by
-// volumeName. All or nothing: after an error or 取消 no volume is left.
-func writeVolumes(ctx context.Context, font *pdf.Font, out string, ids []string,
-	load pdf.Loader, progress pdf.Progress) ([]string, error) {
-	n := (len(ids) + maxCombined - 1) / maxCombined
-	var files []string
-	for v := range n {
-		part := ids[v*maxCombined : min((v+1)*maxCombined, len(ids))]
-		name := out
-		if n > 1 {
-			name = volumeName(out, v+1)
-		}
-		before := v * maxCombined
-		_, err := writeAtomic(name, func(w io.Writer) (int, error) {
-			return len(part), font.WriteCombined(ctx, w, part, load, func(done, _ int, what string) {
-				progress(before+done, len(ids), what)
-			})
-		})
-		if err != nil {
-			for _, f := range files {
-				os.Remove(f)
-			}
-			return nil, err
-		}
-		files = append(files, name)
-	}
-	return files, nil
 }
 
 // cancelPrint stops the batch; records being printed finish, no

@@ -26,7 +26,7 @@ func withReportCommands(cmds []command) []command {
 			"打印检查记录表（PDF）：一份，或批量打印到文件夹（每份一个文件）或合并为一个文件",
 			"  --db 文件          数据文件\n  --inspection 编号  打印一份检查记录（可只写编号开头）；--out 为 PDF 文件\n" +
 				"  --district 县区    批量打印该县（市）区全部已定稿的检查记录；--out 为文件夹\n  --all              批量打印全部已定稿的检查记录\n" +
-				"  --latest           批量时每个小区只打印最近一次定稿的记录\n  --combined         批量时合并为一个 PDF 文件（--out 为文件）\n" +
+				"  --latest           批量时每个小区只打印最近一次定稿的记录\n  --combined         批量时合并为一个 PDF 文件（--out 为文件；超过 500 份时分册：文件名-第1册.pdf…）\n" +
 				"  --office 名称      打印单位（印在标题下）\n  批量打印时进度显示在标准错误输出",
 			(*cli).cmdPDF},
 		{"xlsx", "summary|answers|actions|liaisons|workreport|template --db 文件 --out 文件.xlsx [--district 县区]",
@@ -143,11 +143,16 @@ func (c *cli) cmdPDF(args []string) error {
 		fmt.Fprintf(c.stderr, "[%d/%d] %s\n", done, total, name)
 	}
 	if *combined {
-		err := writeFileAtomic(*out, func(w io.Writer) error { return font.WriteCombined(c.ctx, w, ids, load, progress) })
+		files, err := font.WriteVolumes(c.ctx, *out, ids, pdf.VolumeSize, load, progress)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "已生成：%s（%d 份检查记录，用时 %.1f 秒）\n", *out, len(ids), time.Since(start).Seconds())
+		if len(files) > 1 {
+			fmt.Fprintf(c.stdout, "已生成 %d 册（每册最多 %d 份）：%s（%d 份检查记录，用时 %.1f 秒）\n",
+				len(files), pdf.VolumeSize, strings.Join(files, "、"), len(ids), time.Since(start).Seconds())
+		} else {
+			fmt.Fprintf(c.stdout, "已生成：%s（%d 份检查记录，用时 %.1f 秒）\n", *out, len(ids), time.Since(start).Seconds())
+		}
 		return nil
 	}
 	res, err := font.WriteFolder(c.ctx, *out, ids, load, progress)

@@ -191,6 +191,76 @@ func (fo *Font) WriteCombined(ctx context.Context, w io.Writer, ids []string, lo
 	return p.output(w)
 }
 
+// VolumeSize is the most records WriteVolumes puts into one combined PDF
+// (each is built in memory).
+const VolumeSize = 500
+
+// VolumeName is the n-th (from 1) volume's file of a combined PDF path
+// printed in volumes: 鼓楼区检查记录表-第2册.pdf for 鼓楼区检查记录表.pdf.
+func VolumeName(path string, n int) string {
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s-第%d册%s", strings.TrimSuffix(path, ext), n, ext)
+}
+
+// WriteVolumes prints the records combined (WriteCombined) into the file
+// path or, when they are more than per, into volumes of at most per
+// records each, named by VolumeName; progress counts over all of them.
+// It returns the files written. All or nothing: each volume is written
+// under a temporary name and renamed, and after a failure or a cancel
+// no volume is left.
+func (fo *Font) WriteVolumes(ctx context.Context, path string, ids []string, per int, load Loader, progress Progress) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, errors.New("没有要打印的检查记录")
+	}
+	if per <= 0 {
+		per = VolumeSize
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("无法创建文件夹 %s：%w", dir, err)
+	}
+	n := (len(ids) + per - 1) / per
+	var files []string
+	fail := func(err error) ([]string, error) {
+		for _, f := range files {
+			os.Remove(f)
+		}
+		return nil, err
+	}
+	for v := range n {
+		part := ids[v*per : min((v+1)*per, len(ids))]
+		name := path
+		if n > 1 {
+			name = VolumeName(path, v+1)
+		}
+		tmp, err := os.CreateTemp(dir, ".jiayuan-*.pdf.tmp")
+		if err != nil {
+			return fail(fmt.Errorf("无法写入文件夹 %s：%w", dir, err))
+		}
+		before := v * per
+		err = fo.WriteCombined(ctx, tmp, part, load, func(done, _ int, what string) {
+			if progress != nil {
+				progress(before+done, len(ids), what)
+			}
+		})
+		if cerr := tmp.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("无法写入 %s：%w", name, cerr)
+		}
+		if err == nil {
+			os.Chmod(tmp.Name(), 0o644) // CreateTemp makes it private
+			if rerr := os.Rename(tmp.Name(), name); rerr != nil {
+				err = fmt.Errorf("无法写入 %s：%w", name, rerr)
+			}
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+			return fail(err)
+		}
+		files = append(files, name)
+	}
+	return files, nil
+}
+
 // FileName is a record's PDF file name, 小区名_日期_短编号.pdf, safe on
 // Windows, macOS and Linux whatever the data holds: no path separators or
 // reserved characters, no trailing dots or spaces, at most 40 characters

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,3 +183,74 @@ func TestWriteCombined(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestWriteVolumes: five records two to a volume make three files named
+// -第N册, each record in one of them, progress counted over all; a record
+// that fails in the last volume, or a cancel, leaves no volume at all.
+func TestWriteVolumes(t *testing.T) {
+	db := openDB(t)
+	names := []string{"怡乐花园", "金山碧水湾", "南湖小区", "东方家园", "西湖新村"}
+	var ids []string
+	for _, n := range names {
+		ids = append(ids, makeRecord(t, db, recordOpts{Name: n, NoPhotos: true}))
+	}
+	fo, _ := pdf.DefaultFont()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "鼓楼区检查记录表.pdf")
+	var last, calls int
+	files, err := fo.WriteVolumes(context.Background(), out, ids, 2, loader(db, t), func(done, total int, name string) {
+		calls++
+		if done != last+1 || total != len(ids) {
+			t.Errorf("progress %d of %d after %d", done, total, last)
+		}
+		last = done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{pdf.VolumeName(out, 1), pdf.VolumeName(out, 2), pdf.VolumeName(out, 3)}
+	if !slices.Equal(files, want) || filepath.Base(want[1]) != "鼓楼区检查记录表-第2册.pdf" {
+		t.Fatalf("files %q, want %q", files, want)
+	}
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := squash(pdfText(t, data))
+		for j, n := range names {
+			if in := strings.Contains(text, n); in != (j/2 == i) {
+				t.Errorf("%s: %s in it %v", filepath.Base(f), n, in)
+			}
+		}
+	}
+	if calls != len(ids) {
+		t.Errorf("progress called %d times", calls)
+	}
+
+	// One record: the file itself, no volume number.
+	one := filepath.Join(dir, "一份.pdf")
+	if files, err := fo.WriteVolumes(context.Background(), one, ids[:1], 2, loader(db, t), nil); err != nil || !slices.Equal(files, []string{one}) {
+		t.Fatalf("one record: %q, %v", files, err)
+	}
+
+	// The last record fails: the two volumes already written go too.
+	dir2 := t.TempDir()
+	bad := append(slices.Clone(ids[:4]), "no-such-record")
+	if files, err := fo.WriteVolumes(context.Background(), filepath.Join(dir2, "x.pdf"), bad, 2, loader(db, t), nil); err == nil || files != nil {
+		t.Fatalf("failing record: %q, %v", files, err)
+	}
+	// A cancel in the second volume.
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = fo.WriteVolumes(ctx, filepath.Join(dir2, "y.pdf"), ids, 2, loader(db, t), func(done, _ int, _ string) {
+		if done == 3 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	if left, _ := os.ReadDir(dir2); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
