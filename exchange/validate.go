@@ -419,9 +419,11 @@ func (v *validator) inspection(r store.Row) (inspection.Inspection, error) {
 }
 
 func strictJSON(s string, v any) error {
-	if p, ok := v.(*[]string); ok && s == "[]" { // most choice and photo lists: what the decoder gives
-		*p = []string{}
-		return nil
+	if p, ok := v.(*[]string); ok { // most choice and photo lists: what the decoder gives, without it
+		if list, ok := store.PlainStringList(s); ok {
+			*p = list
+			return nil
+		}
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha1"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -18,8 +19,18 @@ import (
 // inspection has the same id on every device, so files merge row by row.
 var answerNamespace = uuid.MustParse("6f1c2a55-3f7e-4c1b-9d7a-4a8e2b1c0d11")
 
+// answerID is uuid.NewSHA1(answerNamespace, inspection id + NUL + item
+// code) (a UUIDv5), hashed from a buffer on the stack: an import computes
+// one per answer.
 func answerID(inspectionID, itemCode string) string {
-	return uuid.NewSHA1(answerNamespace, []byte(inspectionID+"\x00"+itemCode)).String()
+	var buf [160]byte
+	b := append(append(append(append(buf[:0], answerNamespace[:]...), inspectionID...), 0), itemCode...)
+	sum := sha1.Sum(b)
+	var id uuid.UUID
+	copy(id[:], sum[:])
+	id[6] = id[6]&0x0f | 5<<4 // version 5
+	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
+	return id.String()
 }
 
 const inspectionCols = `id, community_id, template_id, template_version, inspectors, started_at, status, finalized_at,

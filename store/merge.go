@@ -1013,6 +1013,9 @@ func PhotoRefs(r Row) []string {
 		if r.Str("photos") == "[]" {
 			return nil
 		}
+		if shas, ok := PlainStringList(r.Str("photos")); ok {
+			return shas
+		}
 		var shas []string
 		if jsonUnmarshal(r.Str("photos"), &shas) == nil {
 			return shas
@@ -1070,13 +1073,19 @@ func (m *merger) scoreFrom(in Row, rows []Row) error {
 			a.Value = &v
 		}
 		if c := r.Str("choices"); c != "[]" {
-			if err := json.Unmarshal([]byte(c), &a.Choices); err != nil {
-				return fmt.Errorf("检查项 %s 的选项数据损坏：%w", a.ItemCode, err)
+			var ok bool
+			if a.Choices, ok = PlainStringList(c); !ok {
+				if err := json.Unmarshal([]byte(c), &a.Choices); err != nil {
+					return fmt.Errorf("检查项 %s 的选项数据损坏：%w", a.ItemCode, err)
+				}
 			}
 		}
 		if p := r.Str("photos"); p != "[]" {
-			if err := json.Unmarshal([]byte(p), &a.Photos); err != nil {
-				return fmt.Errorf("检查项 %s 的照片数据损坏：%w", a.ItemCode, err)
+			var ok bool
+			if a.Photos, ok = PlainStringList(p); !ok {
+				if err := json.Unmarshal([]byte(p), &a.Photos); err != nil {
+					return fmt.Errorf("检查项 %s 的照片数据损坏：%w", a.ItemCode, err)
+				}
 			}
 		}
 		answers[a.ItemCode] = a

@@ -376,3 +376,41 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// PlainStringList decodes s when it is a JSON array of strings written
+// compactly with no escapes (["a","b"], or []: the choice and photo lists
+// as the program writes them), as json.Unmarshal into a []string would;
+// ok is false for anything else (decode it with encoding/json then).
+func PlainStringList(s string) (list []string, ok bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return []string{}, true
+	}
+	n := strings.Count(body, `","`) + 1
+	list = make([]string, 0, n)
+	for body != "" {
+		if len(body) < 2 || body[0] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(body[1:], '"') + 1
+		if end == 0 {
+			return nil, false
+		}
+		elem := body[1:end]
+		if !plainJSONString(elem) {
+			return nil, false
+		}
+		list = append(list, elem)
+		body = body[end+1:]
+		if body != "" {
+			if body[0] != ',' || len(body) == 1 {
+				return nil, false
+			}
+			body = body[1:]
+		}
+	}
+	return list, true
+}
