@@ -288,3 +288,24 @@ func TestReportCacheOfficeResults(t *testing.T) {
 		t.Fatal("OfficeResults differ once the cache is filled")
 	}
 }
+
+// TestReportCacheWriteFailureHarmless: when the cache cannot be written
+// (here a trigger refuses every row), the reports are still right and
+// nothing is cached; once it can be, the next report fills it.
+func TestReportCacheWriteFailureHarmless(t *testing.T) {
+	db := demotest.City(t, 30)
+	want := collect(t, db.LatestResultsAllAtOnce, store.ReportFilter{})
+	raw := rawOpen(t, db.Path())
+	rawExec(t, raw, `CREATE TRIGGER no_cache BEFORE INSERT ON report_answers BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+	for range 2 {
+		sameResults(t, "cache refused", collect(t, db.LatestResults, store.ReportFilter{}), want)
+	}
+	if n, _ := cacheSize(t, db); n != 0 {
+		t.Fatalf("%d entries written through a refusing trigger", n)
+	}
+	rawExec(t, raw, `DROP TRIGGER no_cache`)
+	sameResults(t, "cache allowed again", collect(t, db.LatestResults, store.ReportFilter{}), want)
+	if n, valid := cacheSize(t, db); n == 0 || n != valid {
+		t.Fatalf("after the trigger went, %d entries (%d valid)", n, valid)
+	}
+}
