@@ -54,13 +54,98 @@ func scanInspection(s scanner, extra ...any) (inspection.Inspection, error) {
 		in.FinalizedAt = &t
 	}
 	in.AmendsID = amends.String
-	if err := json.Unmarshal([]byte(inspectors), &in.Inspectors); err != nil {
+	if in.Inspectors, err = stringList(inspectors); err != nil {
 		return in, fmt.Errorf("检查记录 %s 的检查人员数据损坏：%w", in.ID, err)
 	}
-	if err := json.Unmarshal([]byte(sigs), &in.Signatures); err != nil {
+	if in.Signatures, err = signatureList(sigs); err != nil {
 		return in, fmt.Errorf("检查记录 %s 的签字数据损坏：%w", in.ID, err)
 	}
 	return in, nil
+}
+
+// signatureList decodes a JSON array of signatures as json.Unmarshal into
+// a []inspection.Signature does. The array json.Marshal writes (the keys
+// name, role, image_sha, signed_at in that order, strings without
+// escapes) is read directly; anything else goes through encoding/json.
+// Decoding every record's signatures with encoding/json was a tenth of
+// reading the 汇总表's records from the report cache.
+func signatureList(s string) ([]inspection.Signature, error) {
+	switch s {
+	case "[]":
+		return []inspection.Signature{}, nil
+	case "null":
+		return nil, nil
+	}
+	if out, ok := plainSignatures(s); ok {
+		return out, nil
+	}
+	var out []inspection.Signature
+	err := json.Unmarshal([]byte(s), &out)
+	return out, err
+}
+
+// plainSignatures reads s if it is exactly what json.Marshal writes for a
+// non-empty []inspection.Signature whose strings need no escapes.
+func plainSignatures(s string) ([]inspection.Signature, bool) {
+	if len(s) < 2 || s[0] != '[' {
+		return nil, false
+	}
+	p := 1
+	ok := true
+	lit := func(l string) {
+		if ok && strings.HasPrefix(s[p:], l) {
+			p += len(l)
+		} else {
+			ok = false
+		}
+	}
+	str := func() string {
+		if !ok || p >= len(s) || s[p] != '"' {
+			ok = false
+			return ""
+		}
+		end := strings.IndexByte(s[p+1:], '"')
+		if end < 0 {
+			ok = false
+			return ""
+		}
+		v := s[p+1 : p+1+end]
+		if strings.IndexByte(v, '\\') >= 0 || !plainListItem(v) {
+			ok = false
+			return ""
+		}
+		p += end + 2
+		return v
+	}
+	out := make([]inspection.Signature, 0, strings.Count(s, `{"name":`))
+	for {
+		var g inspection.Signature
+		lit(`{"name":`)
+		g.Name = str()
+		lit(`,"role":`)
+		g.Role = str()
+		lit(`,"image_sha":`)
+		g.ImageSHA = str()
+		lit(`,"signed_at":`)
+		from := p
+		str()
+		if !ok || g.SignedAt.UnmarshalJSON([]byte(s[from:p])) != nil {
+			return nil, false
+		}
+		lit(`}`)
+		if !ok || p >= len(s) {
+			return nil, false
+		}
+		out = append(out, g)
+		switch {
+		case s[p] == ']' && p == len(s)-1:
+			return out, true
+		case s[p] == ',':
+			p++
+		default:
+			return nil, false
+		}
+	}
 }
 
 const answerCols = `inspection_id, item_code, result, value, choices, text, note, photos`
