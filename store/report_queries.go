@@ -655,6 +655,40 @@ func (db *DB) ActionSheetRows(ctx context.Context, f ActionFilter) ([]ActionShee
 	return out, nil
 }
 
+// countActionSheetRows counts the rows of eachActionSheetRow: all of
+// them in SQL when keep is nil, else those keep accepts, each seen with
+// what keep may look at, read and parsed as the rows are.
+func countActionSheetRows(ctx context.Context, tx *sql.Tx, where string, args []any, communities map[string]inspection.Community, keep func(ActionSheetRow) bool) (int, error) {
+	var total int
+	if keep == nil {
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM corrective_actions a JOIN communities c ON c.id = a.community_id`+where, args...).Scan(&total)
+		return total, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT a.community_id, a.due_date, a.status, i.started_at
+		FROM corrective_actions a JOIN communities c ON c.id = a.community_id
+		LEFT JOIN inspections i ON i.id = a.inspection_id`+where, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ActionSheetRow
+		var due, status string
+		var started sql.NullString
+		if err := rows.Scan(&r.Action.CommunityID, &due, &status, &started); err != nil {
+			return 0, err
+		}
+		r.Action.DueDate, _ = time.ParseInLocation(dateLayout, due, time.Local) // as scanAction
+		r.Action.Status = inspection.ActionStatus(status)
+		r.Community = communities[r.Action.CommunityID]
+		r.InspectedAt = parseTime(started.String)
+		if keep(r) {
+			total++
+		}
+	}
+	return total, rows.Err()
+}
+
 // actionSheetBatch is how many rows EachActionSheetRow hands over at a
 // time.
 const actionSheetBatch = 256
@@ -666,6 +700,14 @@ const actionSheetBatch = 256
 // The actions are read on a goroutine, a batch ahead of fn, so a caller
 // that writes them (the 整改清单) overlaps reading with writing.
 func (db *DB) EachActionSheetRow(ctx context.Context, f ActionFilter, start func(total int) error, fn func(ActionSheetRow) error) error {
+	return db.eachActionSheetRow(ctx, f, nil, start, fn)
+}
+
+// eachActionSheetRow is EachActionSheetRow giving only the rows keep
+// accepts (all of them when keep is nil). keep sees a row's community,
+// InspectedAt, and its action's status and due date: the count is made
+// from those alone, in the same read transaction, before any row is read.
+func (db *DB) eachActionSheetRow(ctx context.Context, f ActionFilter, keep func(ActionSheetRow) bool, start func(total int) error, fn func(ActionSheetRow) error) error {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
@@ -673,10 +715,6 @@ func (db *DB) EachActionSheetRow(ctx context.Context, f ActionFilter, start func
 	defer tx.Rollback()
 	where, args := f.where()
 	from := ` FROM corrective_actions a JOIN communities c ON c.id = a.community_id` + where
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
-		return err
-	}
 	communities := map[string]inspection.Community{}
 	rows, err := tx.QueryContext(ctx, `SELECT `+communityCols+` FROM communities WHERE id IN (SELECT a.community_id`+from+`)`, args...)
 	if err != nil {
@@ -692,6 +730,10 @@ func (db *DB) EachActionSheetRow(ctx context.Context, f ActionFilter, start func
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	total, err := countActionSheetRows(ctx, tx, where, args, communities, keep)
+	if err != nil {
 		return err
 	}
 	if err := start(total); err != nil {
@@ -743,6 +785,9 @@ func (db *DB) EachActionSheetRow(ctx context.Context, f ActionFilter, start func
 				}
 				r.InspectedAt = parseTime(started.String)
 				r.Community = communities[r.Action.CommunityID]
+				if keep != nil && !keep(r) {
+					continue
+				}
 				k := tplKey{tid.String, tver.Int64}
 				tpl, ok := tpls[k]
 				if !ok {

@@ -128,6 +128,17 @@ func (f ActionStatusFilter) keeps(st inspection.ActionStatus) bool {
 	return true
 }
 
+// EachScopeActionRow gives the rows of ScopeActionRows as the 整改清单 is
+// written (EachActionSheetRow): start gets their number, then fn each of
+// them in the same order, read in one read transaction and never all
+// held in memory (the 报表 tab's export).
+func (db *DB) EachScopeActionRow(ctx context.Context, s ReportScope, f ActionStatusFilter, now time.Time, start func(total int) error, fn func(ActionSheetRow) error) error {
+	open := f == ActionsOpen || f == ActionsOverdue
+	return db.eachActionSheetRow(ctx, ActionFilter{District: s.District, OpenOnly: open}, func(r ActionSheetRow) bool {
+		return s.community(r.Community) && f.keeps(r.Action.EffectiveStatus(now)) && (!s.Dated() || s.InRange(r.InspectedAt))
+	}, start, fn)
+}
+
 // ScopeActionRows lists the rows of the 整改清单 in scope (ActionSheetRows,
 // same order) whose status as of now passes f; with dates, those opened by
 // an inspection that started in range.

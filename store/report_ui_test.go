@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -154,5 +156,83 @@ func TestScopeActionRowsFilters(t *testing.T) {
 	}
 	if len(rows) != want || want == len(all) {
 		t.Errorf("street %s%s: %d rows, want %d of %d", c.District, c.Street, len(rows), want, len(all))
+	}
+}
+
+// TestEachScopeActionRowSameAsList checks the streamed 整改清单 of the 报表
+// tab against ScopeActionRows (which filters the whole list afterwards):
+// for every status choice and scopes of the whole file, a district, a
+// street and date ranges, the count given first and the rows, in order.
+// It also stops on an error from start or from a row.
+func TestEachScopeActionRowSameAsList(t *testing.T) {
+	ctx := context.Background()
+	db := demoCity(t)
+	now := demo.DefaultNow.AddDate(0, 0, 20)
+	all, err := db.ScopeActionRows(ctx, store.ReportScope{}, store.ActionsAll, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []time.Time
+	for _, r := range all {
+		starts = append(starts, r.InspectedAt)
+	}
+	slices.SortFunc(starts, time.Time.Compare)
+	mid := starts[len(starts)/2]
+	c := all[len(all)/2].Community
+	scopes := []store.ReportScope{{}, {District: c.District}, {District: c.District, Street: c.Street}, {From: mid},
+		{To: mid}, {District: c.District, From: starts[len(starts)/4], To: mid}, {District: "没有这个区"}}
+	nonEmpty := 0
+	for _, sc := range scopes {
+		for f := store.ActionsOpen; f <= store.ActionsAll; f++ {
+			want, err := db.ScopeActionRows(ctx, sc, f, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := -1
+			var got []store.ActionSheetRow
+			err = db.EachScopeActionRow(ctx, sc, f, now, func(n int) error {
+				if got != nil || total >= 0 {
+					t.Errorf("%+v %d: start after rows or twice", sc, f)
+				}
+				total = n
+				return nil
+			}, func(r store.ActionSheetRow) error {
+				got = append(got, r)
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%+v %d: %v", sc, f, err)
+			}
+			if total != len(want) || len(got) != len(want) {
+				t.Fatalf("%+v %d: count %d, %d rows; ScopeActionRows gives %d", sc, f, total, len(got), len(want))
+			}
+			for i := range want {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("%+v %d: row %d is %+v, want %+v", sc, f, i, got[i], want[i])
+				}
+			}
+			if len(want) > 0 && len(want) < len(all) {
+				nonEmpty++
+			}
+		}
+	}
+	if nonEmpty < 10 {
+		t.Fatalf("only %d scopes narrowed the list to some rows: the test compares too little", nonEmpty)
+	}
+	stop := errors.New("stop")
+	if err := db.EachScopeActionRow(ctx, store.ReportScope{}, store.ActionsAll, now, func(int) error { return stop }, func(store.ActionSheetRow) error {
+		t.Error("a row after start failed")
+		return nil
+	}); err != stop {
+		t.Errorf("start's error: got %v", err)
+	}
+	n := 0
+	if err := db.EachScopeActionRow(ctx, store.ReportScope{}, store.ActionsAll, now, func(int) error { return nil }, func(store.ActionSheetRow) error {
+		if n++; n == 3 {
+			return stop
+		}
+		return nil
+	}); err != stop || n != 3 {
+		t.Errorf("a row's error: got %v after %d rows", err, n)
 	}
 }

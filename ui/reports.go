@@ -462,22 +462,25 @@ func (s *reportsScreen) exportActions() {
 	s.chooseSave(s.defaultFileName(sc, what, ".xlsx"), []string{".xlsx"}, func(path string) {
 		now := s.u.now()
 		s.writeExport(path, lang.L("正在导出整改清单…"), func(ctx context.Context, w io.Writer) (int, error) {
-			list, err := s.u.db.ScopeActionRows(ctx, sc, f, now)
-			if err != nil {
-				return 0, err
-			}
-			if len(list) == 0 {
-				return 0, errNothing
-			}
-			rows := make([]xlsx.ActionRow, len(list))
-			for i, r := range list {
-				rows[i] = xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt}
-			}
 			title := scopeTitle(sc, "“美好家园”检查问题整改清单")
 			if f != store.ActionsAll {
 				title += "（" + status + "）"
 			}
-			return len(rows), xlsx.WriteActions(w, rows, title, now)
+			// Each row is written as it is read (the list of a city is
+			// never all in memory), after the count the title gives.
+			n := 0
+			err := xlsx.WriteActionsFrom(w, func(start func(int) error, row func(xlsx.ActionRow) error) error {
+				return s.u.db.EachScopeActionRow(ctx, sc, f, now, func(total int) error {
+					if total == 0 {
+						return errNothing
+					}
+					n = total
+					return start(total)
+				}, func(r store.ActionSheetRow) error {
+					return row(xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt})
+				})
+			}, title, now)
+			return n, err
 		}, func(n int) string {
 			return fmt.Sprintf(lang.L("整改清单已导出：%d 项。"), n)
 		}, fmt.Sprintf(lang.L("所选范围内没有“%s”的整改事项，未导出。"), lang.L(status)))

@@ -185,6 +185,21 @@ func TestReportsExportActionsOverdue(t *testing.T) {
 	if n != len(want) {
 		t.Errorf("%d rows, want %d overdue actions", n, len(want))
 	}
+
+	// Dates with no inspection: nothing written, a message, the earlier
+	// export kept.
+	before := s.exported
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.Local)
+	s.from.SetDate(&day)
+	s.to.SetDate(&day)
+	s.exported = ""
+	test.Tap(s.actionsBtn)
+	if s.exported != "" || !strings.Contains(s.result.Text, "未导出") {
+		t.Errorf("empty scope: exported %q, says %q", s.exported, s.result.Text)
+	}
+	if _, err := os.Stat(before); err != nil {
+		t.Errorf("the earlier export is gone: %v", err)
+	}
 }
 
 func pdfText(t *testing.T, path string) string {
