@@ -110,6 +110,9 @@ type ScoreCard struct {
 // that of what has been judged so far (Judged/Scorable tells progress).
 func Score(t *Template, answers map[string]Answer) ScoreCard {
 	var card ScoreCard
+	if len(t.Sections) > 0 {
+		card.Sections = make([]SectionScore, 0, len(t.Sections))
+	}
 	var weighted, weights float64
 	for _, s := range t.Sections {
 		ss := SectionScore{Code: s.Code, Title: s.Title, Weight: s.Weight}

@@ -179,6 +179,7 @@ func decodeReportAnswers(id string, blob []byte) (map[string]inspection.Answer, 
 		return nil, errBadReportBlob
 	}
 	out := make(map[string]inspection.Answer, count)
+	values := make([]float64, 0, count) // one allocation for the answers' values
 	prev := ""
 	for i := 0; i < count && !bad; i++ {
 		a := inspection.Answer{InspectionID: id}
@@ -195,9 +196,9 @@ func decodeReportAnswers(id string, blob []byte) (map[string]inspection.Answer, 
 				bad = true
 				break
 			}
-			v := math.Float64frombits(binary.LittleEndian.Uint64(body[p:]))
+			values = append(values, math.Float64frombits(binary.LittleEndian.Uint64(body[p:])))
 			p += 8
-			a.Value = &v
+			a.Value = &values[len(values)-1]
 		default:
 			bad = true
 		}

@@ -200,8 +200,8 @@ type summaryRows struct {
 
 // tplFacts is what a row needs to know about a record's template.
 type tplFacts struct {
-	has            map[string]bool // item codes
-	fee, sat, comp string          // the items holding the metrics ("" if none)
+	has            []bool // by column: whether it has the report template's item
+	fee, sat, comp string // the items holding the metrics ("" if none)
 }
 
 func newSummaryRows(tpl *inspection.Template, items []inspection.Item, st styles) *summaryRows {
@@ -218,9 +218,13 @@ func (r *summaryRows) facts(t *inspection.Template) *tplFacts {
 	if f, ok := r.tpls[t]; ok {
 		return f
 	}
-	f := &tplFacts{has: map[string]bool{}}
+	codes := map[string]bool{}
 	for _, it := range t.Items() {
-		f.has[it.Code] = true
+		codes[it.Code] = true
+	}
+	f := &tplFacts{has: make([]bool, len(r.items))}
+	for i, it := range r.items {
+		f.has[i] = codes[it.Code]
 	}
 	metric := func(m inspection.Metric) string {
 		if it, ok := t.MetricItem(m); ok {
@@ -300,8 +304,8 @@ func (r *summaryRows) build(n int, res Result) []any {
 	num(sat)
 	num(comp)
 	num(fee)
-	for _, it := range r.items {
-		r.cells[k] = itemCell(it, rec, tf, st)
+	for i, it := range r.items {
+		r.cells[k] = itemCell(it, rec, tf != nil && tf.has[i], st)
 		k++
 	}
 	for _, s := range tpl.Sections {
@@ -383,14 +387,14 @@ func initialCheck(rec *inspection.Record, sat, comp, fee *float64) (string, bool
 // itemCell is an item's result in the summary: 符合 / 不符合 / 不适用, the
 // value of a number item, the choices of a choice item, the text of a
 // text item. Failing cells are highlighted.
-func itemCell(it inspection.Item, rec *inspection.Record, tf *tplFacts, st styles) excelize.Cell {
+func itemCell(it inspection.Item, rec *inspection.Record, has bool, st styles) excelize.Cell {
 	if rec == nil {
 		return excelize.Cell{StyleID: st.na}
 	}
-	a, answered := rec.Answers[it.Code]
-	if !tf.has[it.Code] {
+	if !has {
 		return excelize.Cell{StyleID: st.na, Value: "（模板无此项）"}
 	}
+	a, answered := rec.Answers[it.Code]
 	if !answered {
 		return excelize.Cell{StyleID: st.na}
 	}

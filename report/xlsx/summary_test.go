@@ -212,3 +212,93 @@ func TestWorkReportAndActions(t *testing.T) {
 		t.Errorf("done status %q", v)
 	}
 }
+
+// TestSummaryOtherTemplate checks the item columns of records made with
+// another template than the table's: an item that template lacks shows
+// （模板无此项）, the items it has show their results, and a record of the
+// table's own template shows every item, in rows of the same table.
+func TestSummaryOtherTemplate(t *testing.T) {
+	tpl, err := inspection.ParseTemplate(assets.DefaultTemplateJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// other: version 2 without the first check item of each section.
+	other := *tpl
+	other.Version = 2
+	other.Sections = nil
+	var dropped []string
+	for _, s := range tpl.Sections {
+		items := []inspection.Item{}
+		gone := false
+		for _, it := range s.Items {
+			if !gone && it.Kind == inspection.KindCheck {
+				gone = true
+				dropped = append(dropped, it.Code)
+				continue
+			}
+			items = append(items, it)
+		}
+		s.Items = items
+		other.Sections = append(other.Sections, s)
+	}
+	record := func(name string, t *inspection.Template) xlsx.Result {
+		answers := map[string]inspection.Answer{}
+		for _, it := range t.Items() {
+			if it.Kind == inspection.KindCheck {
+				answers[it.Code] = inspection.Answer{ItemCode: it.Code, Result: inspection.Pass}
+			}
+		}
+		in := inspection.Inspection{ID: name, TemplateID: t.ID, TemplateVersion: t.Version, StartedAt: time.Date(2024, 9, 1, 9, 0, 0, 0, time.Local), Status: inspection.Finalized}
+		return xlsx.Result{Community: inspection.Community{Name: name, District: "鼓楼区"},
+			Record: &inspection.Record{Inspection: in, Template: t, Answers: answers, Score: inspection.Score(t, answers)}}
+	}
+	list := []xlsx.Result{record("旧版小区", &other), record("新版小区", tpl), record("又一旧版小区", &other)}
+	var b bytes.Buffer
+	seq := func(yield func(xlsx.Result, error) bool) {
+		for _, r := range list {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	if err := xlsx.WriteSummary(&b, seq, xlsx.SummaryOptions{Template: tpl, At: time.Date(2024, 9, 20, 9, 0, 0, 0, time.Local)}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := openBook(t, b.Bytes()).GetRows(xlsx.SummarySheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := func(row int, code string) string {
+		for i, h := range rows[2] {
+			if strings.HasPrefix(h, code+" ") {
+				if i < len(rows[row]) {
+					return rows[row][i]
+				}
+				return ""
+			}
+		}
+		t.Fatalf("no column for item %s", code)
+		return ""
+	}
+	if len(dropped) < 2 {
+		t.Fatalf("dropped %v: the template has too few sections", dropped)
+	}
+	for _, it := range tpl.Items() {
+		if it.Kind != inspection.KindCheck {
+			continue
+		}
+		missing := false
+		for _, d := range dropped {
+			missing = missing || d == it.Code
+		}
+		for row := 3; row <= 5; row++ {
+			want := "符合"
+			if missing && row != 4 {
+				want = "（模板无此项）"
+			}
+			if got := cell(row, it.Code); got != want {
+				t.Errorf("row %d (%s), item %s: %q, want %q", row+1, rows[row][4], it.Code, got, want)
+			}
+		}
+	}
+}
