@@ -12,6 +12,8 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"fmt"
 	"io"
 	"strings"
@@ -129,10 +131,24 @@ func save(f *excelize.File, w io.Writer, title string, at time.Time) error {
 	f.SetDocProps(&excelize.DocProperties{
 		Title: title, Creator: "家园巡检", Created: at.UTC().Format(time.RFC3339), Modified: at.UTC().Format(time.RFC3339),
 	})
+	f.SetZipWriter(newZipWriter)
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("无法写入 Excel 文件：%w", err)
 	}
 	return nil
+}
+
+// zipLevel is the deflate level of the workbooks' parts.
+var zipLevel = 2
+
+// newZipWriter is the workbook's zip writer: archive/zip with its parts
+// deflated at zipLevel.
+func newZipWriter(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, zipLevel)
+	})
+	return zw
 }
 
 // newBook makes a workbook whose first sheet is called name.
