@@ -91,6 +91,12 @@ func WriteActionsFrom(w io.Writer, read func(start func(total int) error, row fu
 		}
 		return sw.SetRow("A2", head, excelize.RowOpts{Height: 24})
 	}
+	// One row's cells, reused: the stream writer copies them out at once.
+	var cells [15]excelize.Cell
+	line := make([]any, len(cells))
+	for i := range cells {
+		line[i] = &cells[i]
+	}
 	row := func(r ActionRow) error {
 		if !started {
 			return fmt.Errorf("整改清单的行数未知")
@@ -120,12 +126,12 @@ func WriteActionsFrom(w io.Writer, read func(start func(total int) error, row fu
 		if !r.InspectedAt.IsZero() {
 			inspected = r.InspectedAt.Format("2006-01-02")
 		}
-		cells := []any{
-			excelize.Cell{StyleID: st.int, Value: i + 1}, text(r.Community.District), text(r.Community.Street), text(r.Community.Name),
+		cells = [...]excelize.Cell{
+			{StyleID: st.int, Value: i + 1}, text(r.Community.District), text(r.Community.Street), text(r.Community.Name),
 			text(a.ItemCode), wrap(r.ItemText), wrap(a.Problem), wrap(a.Responsible), due, statusCell, overdue, text(recheck),
 			text(inspected), text(a.InspectionID), wrap(a.Note),
 		}
-		return sw.SetRow(cellName(1, i+3), cells)
+		return sw.SetRow(cellName(1, i+3), line)
 	}
 	if err := read(start, row); err != nil {
 		return err
