@@ -280,6 +280,25 @@ func BenchmarkExcelActions(b *testing.B) {
 	})
 }
 
+// BenchmarkExcelActionsTab is the 报表 tab's 整改清单 of the whole file
+// with the status choice 未完成 (ui/reports.go exportActions): the rows
+// counted with the scope's filter, then read and written one by one
+// (store.EachScopeActionRow into xlsx.WriteActionsFrom).
+func BenchmarkExcelActionsTab(b *testing.B) {
+	db := openCity(b)
+	ctx := context.Background()
+	measure(b, 1, func(int) {
+		err := xlsx.WriteActionsFrom(io.Discard, func(start func(int) error, row func(xlsx.ActionRow) error) error {
+			return db.EachScopeActionRow(ctx, store.ReportScope{}, store.ActionsOpen, demo.DefaultNow, start, func(r store.ActionSheetRow) error {
+				return row(xlsx.ActionRow{Action: r.Action, Community: r.Community, ItemText: r.ItemText, InspectedAt: r.InspectedAt})
+			})
+		}, "", demo.DefaultNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
 // BenchmarkExcelActionsWrite is the writing alone (rows collected before
 // timing).
 func BenchmarkExcelActionsWrite(b *testing.B) {
