@@ -67,6 +67,11 @@ type Package struct {
 	// Photos streams the photos; a Photo's Data may be reused once yield
 	// returns (the merge stores it before).
 	Photos func(yield func(Photo) error) error
+	// PhotoFile, when set, is the package's database (checked, private to
+	// this import, not written by anyone): the merge then copies the
+	// photos from its photos table inside SQLite, each checked against its
+	// digest there (see copyPhotos), and Photos is not used.
+	PhotoFile string
 }
 
 // MergeCounts is what a merge did, per row.
@@ -202,12 +207,18 @@ func (db *DB) MergePackage(ctx context.Context, p Package, progress Progress) (M
 		return rec.Counts, fmt.Errorf("%w（%s 导入）", ErrDuplicatePackage, rec.ImportedAt.Format("2006-01-02 15:04"))
 	}
 	m := &merger{db: db, ctx: ctx, pkg: &p, progress: progress, total: p.RowCount + p.PhotoCount}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	run := func(tx *sql.Tx) error {
 		m.tx = tx
 		m.ch = &change{tx: tx, at: db.now(), device: db.device.ID, actor: db.Actor()}
 		defer m.closeStmts()
 		return m.run()
-	})
+	}
+	var err error
+	if p.PhotoFile != "" {
+		err = db.inTxAttached(ctx, p.PhotoFile, run)
+	} else {
+		err = db.inTx(ctx, run)
+	}
 	if err != nil {
 		return MergeCounts{}, diskFull(err)
 	}
@@ -958,6 +969,9 @@ func (m *merger) auditEntry(entity, id, action, old, newState string) error {
 }
 
 func (m *merger) mergePhotos() error {
+	if m.pkg.PhotoFile != "" {
+		return m.copyPhotos()
+	}
 	if m.pkg.Photos == nil {
 		return nil
 	}
