@@ -134,9 +134,17 @@ func (f ActionStatusFilter) keeps(st inspection.ActionStatus) bool {
 // held in memory (the 报表 tab's export).
 func (db *DB) EachScopeActionRow(ctx context.Context, s ReportScope, f ActionStatusFilter, now time.Time, start func(total int) error, fn func(ActionSheetRow) error) error {
 	open := f == ActionsOpen || f == ActionsOverdue
-	return db.eachActionSheetRow(ctx, ActionFilter{District: s.District, OpenOnly: open}, func(r ActionSheetRow) bool {
-		return s.community(r.Community) && f.keeps(r.Action.EffectiveStatus(now)) && (!s.Dated() || s.InRange(r.InspectedAt))
-	}, start, fn)
+	// The district and 未完成 (neither done nor cancelled, which no
+	// effective status turns into done or cancelled) are the query's own
+	// filter: without a street, dates, 逾期 or 已整改 every row it gives
+	// is kept, and SQL counts them.
+	var keep func(ActionSheetRow) bool
+	if s.Street != "" || s.Dated() || f == ActionsOverdue || f == ActionsDone {
+		keep = func(r ActionSheetRow) bool {
+			return s.community(r.Community) && f.keeps(r.Action.EffectiveStatus(now)) && (!s.Dated() || s.InRange(r.InspectedAt))
+		}
+	}
+	return db.eachActionSheetRow(ctx, ActionFilter{District: s.District, OpenOnly: open}, keep, start, fn)
 }
 
 // ScopeActionRows lists the rows of the 整改清单 in scope (ActionSheetRows,
