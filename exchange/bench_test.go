@@ -97,7 +97,8 @@ func BenchmarkMergeDistrictPackage(b *testing.B) {
 		n, counts.New, counts.Photos, per(imp), per(merge), per(raw))
 }
 
-// readForMerge does what Import does before merging.
+// readForMerge does what Import does before merging (the photos are
+// copied from the package's database, as Import has them copied).
 func readForMerge(b *testing.B, db *store.DB, pkg string) (store.Package, func()) {
 	ctx := context.Background()
 	o, err := openPackage(pkg, nil, Limits{}.withDefaults(), "")
@@ -113,7 +114,7 @@ func readForMerge(b *testing.B, db *store.DB, pkg string) (store.Package, func()
 	}
 	h := o.env.Header
 	p := store.Package{ID: h.PackageID, Digest: hex.EncodeToString(o.env.Digest[:]), FileName: filepath.Base(pkg), SignerID: h.SignerID,
-		SignerName: h.SignerName, CreatedAt: h.CreatedAt, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], Photos: c.photos(ctx)}
+		SignerName: h.SignerName, CreatedAt: h.CreatedAt, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], PhotoFile: o.env.DBPath}
 	return p, func() { c.close(); o.close() }
 }
 
