@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,7 +129,22 @@ func buildDB(ctx context.Context, path string, h Header, rows []store.Row, nPhot
 		}
 	}
 	stmts := map[string]*sql.Stmt{}
+	// Answers are written in the order the merge reads them (inspection,
+	// then id), so that a run of answers it reads is a run of rowids it
+	// can copy (store's copyChunk); the other tables in the order given.
+	var answers []store.Row
+	ordered := make([]store.Row, 0, len(rows))
 	for _, r := range rows {
+		if r.Entity == "answers" {
+			answers = append(answers, r)
+		} else {
+			ordered = append(ordered, r)
+		}
+	}
+	slices.SortFunc(answers, func(a, b store.Row) int {
+		return cmp.Or(strings.Compare(a.Str("inspection_id"), b.Str("inspection_id")), strings.Compare(a.ID(), b.ID()))
+	})
+	for _, r := range append(ordered, answers...) {
 		s, ok := stmts[r.Entity]
 		if !ok {
 			names := columnNames(r.Entity)

@@ -139,7 +139,7 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 	rows, stop := prefetch(checkedSource(ctx, imp.db, c))
 	defer stop() // before c.close
 	pkg := store.Package{ID: h.PackageID, Digest: digest, FileName: name, SignerID: h.SignerID, SignerName: h.SignerName,
-		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: rows, RowCount: c.rowCount(), PhotoCount: c.counts["photos"], PhotoFile: o.env.DBPath}
+		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: rows, RowCount: c.rowCount(), PhotoCount: c.counts["photos"], DBFile: o.env.DBPath}
 	counts, err := imp.db.MergePackage(ctx, pkg, func(done, total int) { imp.progress(path, "合并", done, total) })
 	if errors.Is(err, store.ErrDuplicatePackage) {
 		rec, _, _ := imp.db.FindImport(ctx, h.PackageID, digest)

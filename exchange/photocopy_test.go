@@ -6,12 +6,15 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // TestPhotosCopiedInSQLite checks the photos of an import, copied from the
-// package inside SQLite (store.Package.PhotoFile): stored with the right
+// package inside SQLite (store.Package.DBFile): stored with the right
 // bytes and counted once; a photo already here is skipped (not counted,
 // not rewritten) but still checked against its digest, so a package whose
 // copy of it does not match is refused and the data file is unchanged; a
@@ -117,5 +120,49 @@ func TestPhotosCopiedInSQLite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportWritesAnswersInMergeOrder checks that a package's answers are
+// stored in the order the merge reads them (inspection, then id), so that
+// the merge copies them from the package in runs of rowids (store's
+// copyChunk) instead of binding every value.
+func TestExportWritesAnswersInMergeOrder(t *testing.T) {
+	a := newDevice(t, "A")
+	for i, n := range []string{"怡乐花园", "金山小区", "三坊七巷"} {
+		a.finished(n, "鼓楼区", 97+float64(i), testJPEG(t, 48, 32, uint8(30+i)))
+	}
+	f, err := os.Open(a.export(ExportOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := readEnvelope(f, filepath.Join(t.TempDir(), "in.db"), 1<<30)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", env.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT inspection_id || ' ' || id FROM answers ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) < 3*40 {
+		t.Fatalf("%d answers in the package", len(keys))
+	}
+	if !slices.IsSorted(keys) {
+		t.Fatal("the package's answers are not stored in (inspection_id, id) order")
 	}
 }

@@ -240,16 +240,18 @@ func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) e
 	if entity == "answers" {
 		order = "inspection_id, id"
 	}
-	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(sel, ", ")+`, clock FROM `+entity+` ORDER BY `+order)
+	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(sel, ", ")+`, clock, rowid FROM `+entity+` ORDER BY `+order)
 	if err != nil {
 		return fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
 	}
 	defer rows.Close()
 	vals := make([]any, len(names)+1)
-	ptrs := make([]any, len(vals))
+	var src int64
+	ptrs := make([]any, len(vals), len(vals)+1)
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	ptrs = append(ptrs, &src)
 	for rows.Next() {
 		clear(vals)
 		if err := rows.Scan(ptrs...); err != nil {
@@ -259,7 +261,7 @@ func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) e
 		if err != nil {
 			return fmt.Errorf("%w：%v", ErrHostile, err)
 		}
-		r := store.Row{Entity: entity, Values: norm}
+		r := store.Row{Entity: entity, Values: norm, Src: src}
 		clock, _ := vals[len(names)].(string)
 		if r.Clock, err = store.ParseClock(clock); err != nil {
 			return fmt.Errorf("%w：%s %.40q：%v", ErrHostile, entity, r.ID(), err)

@@ -67,11 +67,13 @@ type Package struct {
 	// Photos streams the photos; a Photo's Data may be reused once yield
 	// returns (the merge stores it before).
 	Photos func(yield func(Photo) error) error
-	// PhotoFile, when set, is the package's database (checked, private to
-	// this import, not written by anyone): the merge then copies the
+	// DBFile, when set, is the package's database (checked, private to
+	// this import, not written by anyone; its rows are what Rows yields),
+	// attached to the merge's transaction: the merge then copies the
 	// photos from its photos table inside SQLite, each checked against its
-	// digest there (see copyPhotos), and Photos is not used.
-	PhotoFile string
+	// digest there (see copyPhotos), and Photos is not used; and it copies
+	// runs of answers new here instead of binding their values (copyChunk).
+	DBFile string
 }
 
 // MergeCounts is what a merge did, per row.
@@ -214,8 +216,8 @@ func (db *DB) MergePackage(ctx context.Context, p Package, progress Progress) (M
 		return m.run()
 	}
 	var err error
-	if p.PhotoFile != "" {
-		err = db.inTxAttached(ctx, p.PhotoFile, run)
+	if p.DBFile != "" {
+		err = db.inTxAttached(ctx, p.DBFile, run)
 	} else {
 		err = db.inTx(ctx, run)
 	}
@@ -254,6 +256,7 @@ type merger struct {
 	layouts          map[string][]layoutCol
 	scored           map[string]bool // inspections new here, scored from the answers as they arrived
 	batchBuf         []byte          // renderBatch's buffer, reused chunk after chunk
+	copyCols         *bool           // whether the attached package's answers have every travelling column (copyChunk)
 }
 
 func (m *merger) run() error {
@@ -969,7 +972,7 @@ func (m *merger) auditEntry(entity, id, action, old, newState string) error {
 }
 
 func (m *merger) mergePhotos() error {
-	if m.pkg.PhotoFile != "" {
+	if m.pkg.DBFile != "" {
 		return m.copyPhotos()
 	}
 	if m.pkg.Photos == nil {

@@ -76,23 +76,29 @@ func (m *merger) insertChunk(entity string, rows []Row) error {
 	if entity == "communities" {
 		names = append(names, "initials")
 	}
-	one := "(?" + strings.Repeat(", ?", len(names)-1) + ")"
-	ins, err := m.stmt(fmt.Sprintf("bulk:%s:%d", entity, len(rows)), `INSERT INTO `+entity+`(`+strings.Join(names, ", ")+`) VALUES `+
-		one+strings.Repeat(", "+one, len(rows)-1))
-	if err != nil {
-		return err
-	}
-	args := make([]any, 0, len(rows)*len(names))
 	ids := make([]any, len(rows))
 	for i, r := range rows {
-		args = append(args, r.Values...)
-		if entity == "communities" {
-			args = append(args, Initials(r.Str("name")))
-		}
 		ids[i] = r.ID()
 	}
-	if _, err := ins.ExecContext(m.ctx, args...); err != nil {
-		return fmt.Errorf("无法写入 %s：%w", entity, err)
+	if copied, err := m.copyChunk(entity, rows); err != nil {
+		return err
+	} else if !copied {
+		one := "(?" + strings.Repeat(", ?", len(names)-1) + ")"
+		ins, err := m.stmt(fmt.Sprintf("bulk:%s:%d", entity, len(rows)), `INSERT INTO `+entity+`(`+strings.Join(names, ", ")+`) VALUES `+
+			one+strings.Repeat(", "+one, len(rows)-1))
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, len(rows)*len(names))
+		for _, r := range rows {
+			args = append(args, r.Values...)
+			if entity == "communities" {
+				args = append(args, Initials(r.Str("name")))
+			}
+		}
+		if _, err := ins.ExecContext(m.ctx, args...); err != nil {
+			return fmt.Errorf("无法写入 %s：%w", entity, err)
+		}
 	}
 	for i := range rows {
 		h := &head{row: rows[i]}
@@ -261,4 +267,91 @@ func joinSnapshots(entity string, rows []Row, snaps map[string]string) (string, 
 		b.WriteString(newState)
 	}
 	return b.String(), nil
+}
+
+// copyChunk writes answers new here with INSERT … SELECT from the
+// package's database when the merge has it attached (Package.DBFile)
+// and the chunk's rows are one run of consecutive rowids there, in rowid
+// order (Row.Src: as the exporter writes answers), so SQLite reads them
+// in sequence instead of the values being bound one by one. The rows were
+// read from the same file, which nobody writes, and the package's tables
+// are STRICT with the travelling columns' types, so the copy writes the
+// values that were checked and are audited; it must write exactly the
+// chunk's number of rows, or the merge fails (nothing is written). It
+// reports whether it copied.
+func (m *merger) copyChunk(entity string, rows []Row) (bool, error) {
+	if entity != "answers" || m.pkg.DBFile == "" || len(rows) == 0 || rows[0].Src <= 0 {
+		return false, nil
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].Src != rows[0].Src+int64(i) {
+			return false, nil
+		}
+	}
+	if m.copyCols == nil {
+		ok, err := m.packageHasColumns(entity)
+		if err != nil {
+			return false, err
+		}
+		m.copyCols = &ok
+	}
+	if !*m.copyCols {
+		return false, nil
+	}
+	cols := strings.Join(columnNames(entity), ", ")
+	s, err := m.stmt("copy:"+entity, `INSERT INTO main.`+entity+`(`+cols+`) SELECT `+cols+` FROM pkg.`+entity+
+		` WHERE rowid BETWEEN ? AND ? ORDER BY rowid`)
+	if err != nil {
+		return false, err
+	}
+	res, err := s.ExecContext(m.ctx, rows[0].Src, rows[len(rows)-1].Src)
+	if err != nil {
+		return false, fmt.Errorf("无法写入 %s：%w", entity, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, err
+	} else if n != int64(len(rows)) {
+		return false, fmt.Errorf("从数据包复制 %s 时行数不符（应为 %d 行，实为 %d 行）", entity, len(rows), n)
+	}
+	return true, nil
+}
+
+// packageHasColumns reports whether the attached package's table has
+// every travelling column of entity with its type (a package of an older
+// format may lack one: its rows are bound instead).
+func (m *merger) packageHasColumns(entity string) (bool, error) {
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT name, type FROM pragma_table_info(?, 'pkg')`, entity)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	have := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return false, err
+		}
+		have[name] = strings.ToUpper(typ)
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	for _, c := range travelling[entity] {
+		if have[c.Name] != sqlTypeOf(c.Kind) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// sqlTypeOf is the declared type of a column of kind k in a package's
+// STRICT tables.
+func sqlTypeOf(k ColumnKind) string {
+	switch k {
+	case Int:
+		return "INTEGER"
+	case Real:
+		return "REAL"
+	}
+	return "TEXT"
 }

@@ -67,7 +67,7 @@ func (db *DB) inTxAttached(ctx context.Context, path string, fn func(tx *sql.Tx)
 	return nil
 }
 
-// copyPhotos stores the package's photos (Package.PhotoFile, attached as
+// copyPhotos stores the package's photos (Package.DBFile, attached as
 // "pkg") with one INSERT … SELECT, in digest order as mergePhotos does:
 // a photo whose bytes do not hash to its digest gets no data, which the
 // photos table refuses (data NOT NULL, checked before the conflict on the

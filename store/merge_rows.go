@@ -112,6 +112,9 @@ type Row struct {
 	Entity string
 	Values []any
 	Clock  Clock
+	// Src is the row's rowid in the package's database it was read from
+	// (0: not known); see copyChunk.
+	Src int64
 }
 
 // Get returns a column's value.
