@@ -53,18 +53,7 @@ func (db *DB) inTxAttached(ctx context.Context, path string, fn func(tx *sql.Tx)
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("无法开始写入：%w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return savedNothing(err) // store/diskfull.go
-	}
-	if err := tx.Commit(); err != nil {
-		return savedNothing(fmt.Errorf("保存失败：%w", err))
-	}
-	return nil
+	return commitTx(ctx, conn, fn)
 }
 
 // copyPhotos stores the package's photos (Package.DBFile, attached as

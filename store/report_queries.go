@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -134,28 +133,10 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 		return err
 	}
 	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
-	// A goroutine reads the next chunk (records, answers, scores) while
-	// fn gets the current one, so reading overlaps whatever fn does with
-	// the rows (writing a workbook): at most three chunks are in memory.
-	type chunkOut struct {
-		res []CommunityResult
-		err error
-	}
-	next := make(chan chunkOut, 1)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(next)
-		send := func(c chunkOut) bool {
-			select {
-			case next <- c:
-				return true
-			case <-done:
-				return false
-			}
-		}
+	// The next chunk (records, answers, scores) is read while fn gets the
+	// current one, so reading overlaps whatever fn does with the rows
+	// (writing a workbook): at most three chunks are in memory.
+	return readAhead(1, func(send func([]CommunityResult) bool) error {
 		// Records read from their answers go into the report cache a
 		// few thousand at a time (best effort: a failure there only
 		// costs time next time).
@@ -165,34 +146,24 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 			chunk := list[:min(latestResultsChunk, len(list))]
 			list = list[len(chunk):]
 			res, entries, err := db.latestChunk(ctx, tx, cols, chunk)
-			if !send(chunkOut{res, err}) || err != nil {
-				return
+			if err != nil {
+				return err
+			}
+			if !send(res) {
+				return nil
 			}
 			if fill = append(fill, entries...); len(fill) >= reportCacheBatch {
 				db.fillReportCache(ctx, fill)
 				fill = nil
 			}
 		}
-	}()
-	// The reader must be done with tx before it is rolled back.
-	defer func() {
-		close(done)
-		wg.Wait()
-	}()
-	for c := range next {
-		if c.err != nil {
-			return c.err
+		return nil
+	}, func(r CommunityResult) error {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		for _, r := range c.res {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-	}
-	return ctx.Err()
+		return fn(r)
+	})
 }
 
 // latestChunk reads the latest finalized records of a chunk of
@@ -739,101 +710,69 @@ func (db *DB) eachActionSheetRow(ctx context.Context, f ActionFilter, keep func(
 	if err := start(total); err != nil {
 		return err
 	}
-	type batch struct {
-		rows []ActionSheetRow
-		err  error
-	}
-	next := make(chan batch, 2)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(next)
-		send := func(b batch) bool {
-			select {
-			case next <- b:
-				return true
-			case <-done:
-				return false
-			}
+	// The actions are read a batch ahead of fn.
+	n := 0
+	err = readAhead(2, func(send func([]ActionSheetRow) bool) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+actionColsA+`, i.id, i.started_at, i.template_id, i.template_version
+			FROM corrective_actions a JOIN communities c ON c.id = a.community_id
+			LEFT JOIN inspections i ON i.id = a.inspection_id`+where+` ORDER BY a.due_date, a.id`, args...)
+		if err != nil {
+			return err
 		}
-		err := func() error {
-			rows, err := tx.QueryContext(ctx, `SELECT `+actionColsA+`, i.id, i.started_at, i.template_id, i.template_version
-				FROM corrective_actions a JOIN communities c ON c.id = a.community_id
-				LEFT JOIN inspections i ON i.id = a.inspection_id`+where+` ORDER BY a.due_date, a.id`, args...)
+		defer rows.Close()
+		type tplKey struct {
+			id      string
+			version int64
+		}
+		tpls := map[tplKey]*inspection.Template{}
+		b := make([]ActionSheetRow, 0, actionSheetBatch)
+		for rows.Next() {
+			var r ActionSheetRow
+			var iid, started, tid sql.NullString
+			var tver sql.NullInt64
+			r.Action, err = scanAction(rowScanner{rows, []any{&iid, &started, &tid, &tver}})
 			if err != nil {
 				return err
 			}
-			defer rows.Close()
-			type tplKey struct {
-				id      string
-				version int64
+			if !iid.Valid {
+				return fmt.Errorf("整改事项 %s 的检查记录 %s：%w", r.Action.ID, r.Action.InspectionID, inspection.ErrNotFound)
 			}
-			tpls := map[tplKey]*inspection.Template{}
-			b := make([]ActionSheetRow, 0, actionSheetBatch)
-			for rows.Next() {
-				var r ActionSheetRow
-				var iid, started, tid sql.NullString
-				var tver sql.NullInt64
-				r.Action, err = scanAction(rowScanner{rows, []any{&iid, &started, &tid, &tver}})
-				if err != nil {
+			r.InspectedAt = parseTime(started.String)
+			r.Community = communities[r.Action.CommunityID]
+			if keep != nil && !keep(r) {
+				continue
+			}
+			k := tplKey{tid.String, tver.Int64}
+			tpl, ok := tpls[k]
+			if !ok {
+				if tpl, err = db.Template(ctx, k.id, int(k.version)); err != nil {
 					return err
 				}
-				if !iid.Valid {
-					return fmt.Errorf("整改事项 %s 的检查记录 %s：%w", r.Action.ID, r.Action.InspectionID, inspection.ErrNotFound)
-				}
-				r.InspectedAt = parseTime(started.String)
-				r.Community = communities[r.Action.CommunityID]
-				if keep != nil && !keep(r) {
-					continue
-				}
-				k := tplKey{tid.String, tver.Int64}
-				tpl, ok := tpls[k]
-				if !ok {
-					if tpl, err = db.Template(ctx, k.id, int(k.version)); err != nil {
-						return err
-					}
-					tpls[k] = tpl
-				}
-				if it, ok := tpl.Item(r.Action.ItemCode); ok {
-					r.ItemText = it.Text
-				}
-				if b = append(b, r); len(b) == actionSheetBatch {
-					if !send(batch{rows: b}) {
-						return nil
-					}
-					b = make([]ActionSheetRow, 0, actionSheetBatch)
-				}
+				tpls[k] = tpl
 			}
-			if err := rows.Err(); err != nil {
-				return err
+			if it, ok := tpl.Item(r.Action.ItemCode); ok {
+				r.ItemText = it.Text
 			}
-			if len(b) > 0 {
-				send(batch{rows: b})
+			if b = append(b, r); len(b) == actionSheetBatch {
+				if !send(b) {
+					return nil
+				}
+				b = make([]ActionSheetRow, 0, actionSheetBatch)
 			}
-			return nil
-		}()
-		if err != nil {
-			send(batch{err: err})
 		}
-	}()
-	// The reader must be done with tx before it is rolled back.
-	defer func() {
-		close(done)
-		wg.Wait()
-	}()
-	n := 0
-	for b := range next {
-		if b.err != nil {
-			return b.err
+		if err := rows.Err(); err != nil {
+			return err
 		}
-		for _, r := range b.rows {
-			if err := fn(r); err != nil {
-				return err
-			}
-			n++
+		if len(b) > 0 {
+			send(b)
 		}
+		return nil
+	}, func(r ActionSheetRow) error {
+		n++
+		return fn(r)
+	})
+	if err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -222,7 +222,14 @@ func (db *DB) migrate(ctx context.Context) error {
 // inTx runs fn in one immediate write transaction and commits it; the
 // commit is durable (synchronous=FULL) before inTx returns.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	return commitTx(ctx, db.write, fn)
+}
+
+// commitTx is inTx on b: the writer pool, or a connection of it.
+func commitTx(ctx context.Context, b interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("无法开始写入：%w", err)
 	}
