@@ -258,7 +258,7 @@ func readAnswers(ctx context.Context, tx *sql.Tx, ids []any, byID map[string]*In
 	}
 	defer rows.Close()
 	for rows.Next() {
-		a, err := scanReportAnswer(rows)
+		a, err := scanAnswer(rows)
 		if err != nil {
 			return err
 		}
@@ -269,70 +269,17 @@ func readAnswers(ctx context.Context, tx *sql.Tx, ids []any, byID map[string]*In
 	return rows.Err()
 }
 
-// scanReportAnswer is scanAnswer for the reports' bulk reads (the whole
-// city's answers): the same columns (answerCols) and values, with the
-// JSON lists of choices and photos decoded without encoding/json when
-// they are plain (it took a third of reading a city's answers; the
-// usual lists are [] and a few hex digests).
-func scanReportAnswer(s scanner) (inspection.Answer, error) {
-	var a inspection.Answer
-	var result, choices, photos string
-	var value sql.NullFloat64
-	if err := s.Scan(&a.InspectionID, &a.ItemCode, &result, &value, &choices, &a.Text, &a.Note, &photos); err != nil {
-		return a, err
-	}
-	a.Result = inspection.Result(result)
-	if value.Valid {
-		a.Value = &value.Float64
-	}
-	var err error
-	if a.Choices, err = stringList(choices); err != nil {
-		return a, fmt.Errorf("检查项 %s 的选项数据损坏：%w", a.ItemCode, err)
-	}
-	if a.Photos, err = stringList(photos); err != nil {
-		return a, fmt.Errorf("检查项 %s 的照片数据损坏：%w", a.ItemCode, err)
-	}
-	return a, nil
-}
-
 // stringList decodes a JSON array of strings as json.Unmarshal into a
-// []string does; arrays of strings without escapes are split directly,
-// anything else goes through encoding/json.
+// []string does: compact arrays of strings without escapes through
+// PlainStringList, anything else through encoding/json.
 func stringList(s string) ([]string, error) {
-	switch s {
-	case "[]":
-		return []string{}, nil
-	case "null":
+	if s == "null" {
 		return nil, nil
 	}
-	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || strings.ContainsAny(s, "\\ \t\r\n") {
-		return slowStringList(s)
+	if l, ok := PlainStringList(s); ok {
+		return l, nil
 	}
-	body := s[1 : len(s)-1]
-	out := make([]string, 0, strings.Count(body, ",")+1)
-	for body != "" {
-		if len(body) < 2 || body[0] != '"' {
-			return slowStringList(s)
-		}
-		end := strings.IndexByte(body[1:], '"')
-		if end < 0 {
-			return slowStringList(s)
-		}
-		v := body[1 : 1+end]
-		if !plainListItem(v) {
-			return slowStringList(s)
-		}
-		out = append(out, v)
-		body = body[end+2:]
-		if body == "" {
-			break
-		}
-		if body[0] != ',' || len(body) == 1 {
-			return slowStringList(s)
-		}
-		body = body[1:]
-	}
-	return out, nil
+	return slowStringList(s)
 }
 
 // plainListItem reports whether v, between quotes, is a JSON string
