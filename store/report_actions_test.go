@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/jiayuan-inspect/jiayuan/store"
-	"github.com/jiayuan-inspect/jiayuan/store/demo"
+	"github.com/jiayuan-inspect/jiayuan/store/demo/demotest"
 )
 
 // TestActionSheetRowsSameAsLoadingEach compares ActionSheetRows with what
@@ -16,14 +15,7 @@ import (
 // loaded one at a time) on a generated city, for every filter it uses.
 func TestActionSheetRowsSameAsLoadingEach(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "city.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Generate(ctx, db, demo.GenOptions{Seed: 5, Scale: 0.02, Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := demotest.Generated(t, 5)
 	all, err := db.ListActions(ctx, store.ActionFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -102,14 +94,7 @@ func sheetRowString(r store.ActionSheetRow) string {
 // error from start or fn stops the reading and is returned.
 func TestEachActionSheetRowStops(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "city.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Generate(ctx, db, demo.GenOptions{Seed: 5, Scale: 0.02, Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := demotest.Generated(t, 5)
 	all, err := db.ActionSheetRows(ctx, store.ActionFilter{})
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"iter"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/inspection"
 	"github.com/jiayuan-inspect/jiayuan/report/xlsx"
 	"github.com/jiayuan-inspect/jiayuan/store"
-	"github.com/jiayuan-inspect/jiayuan/store/demo"
 	"github.com/jiayuan-inspect/jiayuan/store/demo/demotest"
 	"github.com/xuri/excelize/v2"
 )
@@ -155,21 +153,8 @@ func cacheSize(t *testing.T, db *store.DB) (int, int) {
 // really read (an answer changed behind the program's back shows the
 // signed content, and Verify names the entry).
 func TestReportCacheSameResults(t *testing.T) {
-	ctx := context.Background()
 	t.Run("generated", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "city.db")
-		db, err := store.Open(ctx, path, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		sum, err := demo.Generate(ctx, db, demo.GenOptions{Seed: 11, Scale: 0.02, Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sum.Amendments == 0 || sum.Drafts == 0 {
-			t.Fatalf("the generated city lacks amendments or drafts: %+v", sum)
-		}
+		db, path := demotest.Generated(t, 11)
 		store.SetLatestResultsChunk(t, 7)
 		checkReportCache(t, db, path)
 	})

@@ -4,13 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jiayuan-inspect/jiayuan/store"
-	"github.com/jiayuan-inspect/jiayuan/store/demo"
+	"github.com/jiayuan-inspect/jiayuan/store/demo/demotest"
 )
 
 // oldCommunityRowsQuery is ListCommunityRows' query before it looked up
@@ -49,19 +48,7 @@ const oldCommunityRowsQuery = `WITH latest AS (
 // district, street and search filters.
 func TestListCommunityRowsSameAsBefore(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "city.db")
-	db, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	sum, err := demo.Generate(ctx, db, demo.GenOptions{Seed: 7, Scale: 0.02, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Drafts == 0 || sum.Actions == 0 || sum.Amendments == 0 {
-		t.Fatalf("the generated city lacks drafts, actions or amendments: %+v", sum)
-	}
+	db, path := demotest.Generated(t, 7)
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
 	if err != nil {
 		t.Fatal(err)
