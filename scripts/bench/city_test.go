@@ -158,6 +158,28 @@ func BenchmarkExcelSummaryCold(b *testing.B) {
 	}, func(int) { writeSummary(b, db, tpl, io.Discard) })
 }
 
+// BenchmarkExcelSummaryRead is the reading alone: every community with
+// its latest finalized record, scored (store.LatestResults), as the 汇总表
+// reads them, with nothing written.
+func BenchmarkExcelSummaryRead(b *testing.B) {
+	db := openCity(b)
+	n := 0
+	measure(b, 1, func(int) {
+		err := db.LatestResults(context.Background(), store.ReportFilter{}, func(r store.CommunityResult) error {
+			if r.Record != nil {
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	})
+	if n == 0 {
+		b.Fatal("no records read")
+	}
+}
+
 // BenchmarkExcelSummaryWrite is the writing alone: the results read from
 // the data file before timing.
 func BenchmarkExcelSummaryWrite(b *testing.B) {
