@@ -111,3 +111,13 @@ func (db *DB) LatestResultsAllAtOnce(ctx context.Context, f ReportFilter, fn fun
 	}
 	return nil
 }
+
+// SummaryInspection is what a record read with ReportFilter.Summary keeps
+// of its inspection.
+func SummaryInspection(in inspection.Inspection) inspection.Inspection { return summaryInspection(in) }
+
+// SummaryAnswers is what a record read with ReportFilter.Summary gives of
+// its answers (CommunityResult.Answers).
+func SummaryAnswers(answers map[string]inspection.Answer) []inspection.Answer {
+	return summaryAnswers(answers)
+}

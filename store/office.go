@@ -74,7 +74,7 @@ func (db *DB) OfficeResults(ctx context.Context, f OfficeFilter) ([]OfficeResult
 	}
 	defer tx.Rollback()
 	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
-	byCommunity, fill, err := latestRecords(ctx, tx, cols, latestFinalizedQuery, nil)
+	byCommunity, fill, _, err := latestRecords(ctx, tx, cols, latestFinalizedQuery, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -218,10 +218,12 @@ func decodeReportAnswers(id string, blob []byte) (map[string]inspection.Answer, 
 	return out, nil
 }
 
-// reportCacheEntry is a blob to store.
+// reportCacheEntry is what to store for a record: its blob of
+// report_answers and its blob of report_summaries (report_summary.go),
+// each when not nil.
 type reportCacheEntry struct {
-	id, digest string
-	blob       []byte
+	id, digest    string
+	blob, summary []byte
 }
 
 // cacheableAnswers returns the entry for a finalized record whose answers
@@ -237,7 +239,7 @@ func cacheableAnswers(rec *InspectionRecord) (reportCacheEntry, bool) {
 	if err != nil {
 		return reportCacheEntry{}, false
 	}
-	return reportCacheEntry{in.ID, rec.ContentDigest, blob}, true
+	return reportCacheEntry{id: in.ID, digest: rec.ContentDigest, blob: blob}, true
 }
 
 // storeReportCache writes entries in one short write transaction. The
@@ -258,9 +260,23 @@ func (db *DB) storeReportCache(ctx context.Context, entries []reportCacheEntry) 
 		return err
 	}
 	defer st.Close()
+	sum, err := tx.PrepareContext(ctx, `INSERT INTO report_summaries(inspection_id, content_digest, summary)
+		SELECT id, ?2, ?3 FROM inspections WHERE id = ?1 AND content_digest = ?2 AND status = 'finalized'
+		ON CONFLICT(inspection_id) DO UPDATE SET content_digest = excluded.content_digest, summary = excluded.summary`)
+	if err != nil {
+		return err
+	}
+	defer sum.Close()
 	for _, e := range entries {
-		if _, err := st.ExecContext(ctx, e.id, e.digest, e.blob); err != nil {
-			return err
+		if e.blob != nil {
+			if _, err := st.ExecContext(ctx, e.id, e.digest, e.blob); err != nil {
+				return err
+			}
+		}
+		if e.summary != nil {
+			if _, err := sum.ExecContext(ctx, e.id, e.digest, e.summary); err != nil {
+				return err
+			}
 		}
 	}
 	return tx.Commit()
@@ -270,8 +286,18 @@ func (db *DB) storeReportCache(ctx context.Context, entries []reportCacheEntry) 
 // of them match their record's content digest (the others are stale and
 // are replaced when a report reads their record).
 func (db *DB) ReportCacheSize(ctx context.Context) (entries, valid int, err error) {
+	return db.cacheSize(ctx, "report_answers")
+}
+
+// ReportSummaryCacheSize is ReportCacheSize for the 汇总表's cache
+// (report_summary.go).
+func (db *DB) ReportSummaryCacheSize(ctx context.Context) (entries, valid int, err error) {
+	return db.cacheSize(ctx, "report_summaries")
+}
+
+func (db *DB) cacheSize(ctx context.Context, table string) (entries, valid int, err error) {
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(r.content_digest = i.content_digest), 0)
-		FROM report_answers r LEFT JOIN inspections i ON i.id = r.inspection_id`).Scan(&entries, &valid)
+		FROM `+table+` r LEFT JOIN inspections i ON i.id = r.inspection_id`).Scan(&entries, &valid)
 	return entries, valid, err
 }
 

@@ -34,13 +34,14 @@ func collect(t *testing.T, read readFunc, f store.ReportFilter) []store.Communit
 	return out
 }
 
-// summaryCells writes the 汇总表 of results and reads every cell back
-// with its style.
+// summaryCells writes the 汇总表 of results (their records' answers from
+// the map, or from the list when read with ReportFilter.Summary) and reads
+// every cell back with its style.
 func summaryCells(t *testing.T, tpl *inspection.Template, results []store.CommunityResult) [][]string {
 	t.Helper()
 	seq := func(yield func(xlsx.Result, error) bool) {
 		for _, r := range results {
-			if !yield(xlsx.Result{Community: r.Community, Record: r.Record}, nil) {
+			if !yield(xlsx.Result{Community: r.Community, Record: r.Record, Answers: r.Answers}, nil) {
 				return
 			}
 		}

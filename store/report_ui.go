@@ -52,7 +52,18 @@ func (s ReportScope) community(c inspection.Community) bool {
 // communities whose latest finalized inspection started in range are
 // given.
 func (db *DB) ScopeResults(ctx context.Context, s ReportScope, fn func(CommunityResult) error) error {
-	return db.LatestResults(ctx, ReportFilter{District: s.District}, func(r CommunityResult) error {
+	return db.scopeResults(ctx, s, false, fn)
+}
+
+// ScopeSummaries is ScopeResults reading only what the 汇总表 needs
+// (ReportFilter.Summary: each record's answers in CommunityResult.Answers,
+// Record.Answers nil).
+func (db *DB) ScopeSummaries(ctx context.Context, s ReportScope, fn func(CommunityResult) error) error {
+	return db.scopeResults(ctx, s, true, fn)
+}
+
+func (db *DB) scopeResults(ctx context.Context, s ReportScope, summary bool, fn func(CommunityResult) error) error {
+	return db.LatestResults(ctx, ReportFilter{District: s.District, Summary: summary}, func(r CommunityResult) error {
 		if !s.community(r.Community) {
 			return nil
 		}

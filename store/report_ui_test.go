@@ -93,6 +93,22 @@ func TestScopeNarrowsLatestResults(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%+v: ScopeResults gave %d communities, want %d", sc, len(got), len(want))
 		}
+		var gotSum, gotSumIDs []string
+		if err := db.ScopeSummaries(ctx, sc, func(r store.CommunityResult) error {
+			gotSum = append(gotSum, r.Community.ID)
+			if r.Record != nil {
+				gotSumIDs = append(gotSumIDs, r.Record.Inspection.ID)
+				if r.Answers == nil || r.Record.Answers != nil {
+					t.Errorf("%+v: ScopeSummaries gave a record with %d answers in a list, %d in a map", sc, len(r.Answers), len(r.Record.Answers))
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(gotSum, want) || !slices.Equal(gotSumIDs, wantIDs) {
+			t.Errorf("%+v: ScopeSummaries gave %d communities (%d records), want %d (%d)", sc, len(gotSum), len(gotSumIDs), len(want), len(wantIDs))
+		}
 		recs, err := db.ScopeLatestFinalized(ctx, sc)
 		if err != nil {
 			t.Fatal(err)

@@ -155,7 +155,10 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	// The report cache is derived from the answers; a valid entry must
 	// say what they say.
-	return rep, verifyReportCache(ctx, tx, &rep)
+	if err := verifyReportCache(ctx, tx, &rep); err != nil {
+		return rep, err
+	}
+	return rep, db.verifyReportSummaries(ctx, tx, &rep)
 }
 
 // jsonField pulls a string field out of a snapshot without a full decode.

@@ -389,7 +389,7 @@ func (s *reportsScreen) exportSummary() {
 				return 0, errors.New(lang.L("数据文件中没有检查模板，无法确定汇总表的检查项列。"))
 			}
 			n := 0
-			err = xlsx.WriteSummary(w, scopeResults(ctx, s.u.db, sc, &n),
+			err = xlsx.WriteSummary(w, scopeResults(ctx, s.u.db, sc, true, &n),
 				xlsx.SummaryOptions{Title: scopeTitle(sc, "“美好家园”小区检查汇总表"), Template: tpl, At: now})
 			if err == nil && n == 0 {
 				err = errNothing
@@ -410,7 +410,7 @@ func (s *reportsScreen) exportAnswers() {
 		s.writeExport(path, lang.L("正在导出答题明细…"), func(ctx context.Context, w io.Writer) (int, error) {
 			n, records := 0, 0
 			inspected := func(yield func(xlsx.Result, error) bool) {
-				for r, err := range scopeResults(ctx, s.u.db, sc, &n) {
+				for r, err := range scopeResults(ctx, s.u.db, sc, false, &n) {
 					if err == nil && r.Record != nil {
 						records++
 					}
@@ -430,15 +430,20 @@ func (s *reportsScreen) exportAnswers() {
 	})
 }
 
-// scopeResults adapts ScopeResults to the iterator the Excel writers
-// take, counting the communities in *n.
-func scopeResults(ctx context.Context, db *store.DB, sc store.ReportScope, n *int) iter.Seq2[xlsx.Result, error] {
+// scopeResults adapts ScopeResults (ScopeSummaries when summary: for the
+// 汇总表 alone) to the iterator the Excel writers take, counting the
+// communities in *n.
+func scopeResults(ctx context.Context, db *store.DB, sc store.ReportScope, summary bool, n *int) iter.Seq2[xlsx.Result, error] {
 	return func(yield func(xlsx.Result, error) bool) {
 		stopped := false
 		errStop := errors.New("stop")
-		err := db.ScopeResults(ctx, sc, func(r store.CommunityResult) error {
+		read := db.ScopeResults
+		if summary {
+			read = db.ScopeSummaries
+		}
+		err := read(ctx, sc, func(r store.CommunityResult) error {
 			*n++
-			if !yield(xlsx.Result{Community: r.Community, Record: r.Record}, nil) {
+			if !yield(xlsx.Result{Community: r.Community, Record: r.Record, Answers: r.Answers}, nil) {
 				stopped = true
 				return errStop
 			}

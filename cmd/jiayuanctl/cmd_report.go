@@ -202,13 +202,14 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 }
 
 // latestResults adapts the store's callback to the iterator the Excel
-// writers take.
-func (c *cli) latestResults(db *store.DB, district string) iter.Seq2[xlsx.Result, error] {
+// writers take. summary reads only what the 汇总表 needs
+// (store.ReportFilter.Summary; for xlsx.WriteSummary alone).
+func (c *cli) latestResults(db *store.DB, district string, summary bool) iter.Seq2[xlsx.Result, error] {
 	return func(yield func(xlsx.Result, error) bool) {
 		stopped := false
 		errStop := fmt.Errorf("stop")
-		err := db.LatestResults(c.ctx, store.ReportFilter{District: district}, func(r store.CommunityResult) error {
-			if !yield(xlsx.Result{Community: r.Community, Record: r.Record}, nil) {
+		err := db.LatestResults(c.ctx, store.ReportFilter{District: district, Summary: summary}, func(r store.CommunityResult) error {
+			if !yield(xlsx.Result{Community: r.Community, Record: r.Record, Answers: r.Answers}, nil) {
 				stopped = true
 				return errStop
 			}
@@ -305,7 +306,7 @@ func (c *cli) cmdXLSX(args []string) error {
 			return err
 		}
 		write = func(w io.Writer) error {
-			return xlsx.WriteSummary(w, c.latestResults(db, *district), xlsx.SummaryOptions{Title: orTitle("“美好家园”小区检查汇总表"), Template: tpl, At: now})
+			return xlsx.WriteSummary(w, c.latestResults(db, *district, true), xlsx.SummaryOptions{Title: orTitle("“美好家园”小区检查汇总表"), Template: tpl, At: now})
 		}
 	case "answers":
 		if *district != "" {
@@ -314,7 +315,7 @@ func (c *cli) cmdXLSX(args []string) error {
 			}
 		}
 		write = func(w io.Writer) error {
-			return xlsx.WriteAnswers(w, c.latestResults(db, *district), xlsx.AnswersOptions{Title: orTitle("“美好家园”检查答题明细"), At: now})
+			return xlsx.WriteAnswers(w, c.latestResults(db, *district, false), xlsx.AnswersOptions{Title: orTitle("“美好家园”检查答题明细"), At: now})
 		}
 	case "actions":
 		write = func(w io.Writer) error {
@@ -331,7 +332,7 @@ func (c *cli) cmdXLSX(args []string) error {
 		if err != nil {
 			return err
 		}
-		rep, err := xlsx.BuildWorkReport(c.latestResults(db, *district), tpl, *pass)
+		rep, err := xlsx.BuildWorkReport(c.latestResults(db, *district, false), tpl, *pass)
 		if err != nil {
 			return err
 		}

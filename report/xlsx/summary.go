@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,12 @@ import (
 type Result struct {
 	Community inspection.Community
 	Record    *inspection.Record
+	// Answers, when not nil, are the record's answers sorted by item code
+	// (what store.ReportFilter.Summary reads): WriteSummary then reads
+	// them instead of Record.Answers, which may be nil, and takes
+	// Record.Score as given. It needs no notes or photos. Only
+	// WriteSummary reads Answers.
+	Answers []inspection.Answer
 }
 
 // SummaryOptions shape the summary table.
@@ -190,12 +197,15 @@ func WriteSummary(w io.Writer, results iter.Seq2[Result, error], o SummaryOption
 // (the stream writer copies them out at once), and what depends only on
 // a record's template is worked out once per template.
 type summaryRows struct {
-	tpl   *inspection.Template
-	items []inspection.Item
-	st    styles
-	cells []excelize.Cell
-	row   []any // &cells[i]
-	tpls  map[*inspection.Template]*tplFacts
+	tpl    *inspection.Template
+	items  []inspection.Item
+	byCode []int // indexes of items, sorted by item code
+	st     styles
+	cells  []excelize.Cell
+	row    []any // &cells[i]
+	tpls   map[*inspection.Template]*tplFacts
+	ans    []*inspection.Answer // by column: the row's answer to the item (nil: none)
+	copies []inspection.Answer  // answers copied out of Record.Answers
 }
 
 // tplFacts is what a row needs to know about a record's template.
@@ -207,11 +217,57 @@ type tplFacts struct {
 func newSummaryRows(tpl *inspection.Template, items []inspection.Item, st styles) *summaryRows {
 	n := len(summaryFacts) + len(items) + len(tpl.Sections) + 3
 	r := &summaryRows{tpl: tpl, items: items, st: st, cells: make([]excelize.Cell, n), row: make([]any, n),
-		tpls: map[*inspection.Template]*tplFacts{}}
+		tpls: map[*inspection.Template]*tplFacts{}, byCode: make([]int, len(items)),
+		ans: make([]*inspection.Answer, len(items)), copies: make([]inspection.Answer, len(items))}
 	for i := range r.cells {
 		r.row[i] = &r.cells[i]
 	}
+	for i := range r.byCode {
+		r.byCode[i] = i
+	}
+	sort.SliceStable(r.byCode, func(i, j int) bool { return items[r.byCode[i]].Code < items[r.byCode[j]].Code })
 	return r
+}
+
+// answers finds the answer of a result's record to each item (r.ans).
+func (r *summaryRows) answers(res Result) {
+	clear(r.ans)
+	if res.Record == nil {
+		return
+	}
+	if l := res.Answers; l != nil {
+		// Both sorted by code: one merge.
+		j := 0
+		for _, i := range r.byCode {
+			code := r.items[i].Code
+			for j < len(l) && l[j].ItemCode < code {
+				j++
+			}
+			if j < len(l) && l[j].ItemCode == code {
+				r.ans[i] = &l[j]
+			}
+		}
+		return
+	}
+	for i, it := range r.items {
+		if a, ok := res.Record.Answers[it.Code]; ok {
+			r.copies[i] = a
+			r.ans[i] = &r.copies[i]
+		}
+	}
+}
+
+// answer is the answer of a result's record to the item code.
+func answer(res Result, code string) (inspection.Answer, bool) {
+	if l := res.Answers; l != nil {
+		i := sort.Search(len(l), func(i int) bool { return l[i].ItemCode >= code })
+		if i < len(l) && l[i].ItemCode == code {
+			return l[i], true
+		}
+		return inspection.Answer{}, false
+	}
+	a, ok := res.Record.Answers[code]
+	return a, ok
 }
 
 func (r *summaryRows) facts(t *inspection.Template) *tplFacts {
@@ -270,7 +326,7 @@ func (r *summaryRows) build(n int, res Result) []any {
 		}
 		metric := func(code string) *float64 {
 			if code != "" {
-				if a, ok := rec.Answers[code]; ok && a.Result != inspection.NA {
+				if a, ok := answer(res, code); ok && a.Result != inspection.NA {
 					return a.Value
 				}
 			}
@@ -304,8 +360,9 @@ func (r *summaryRows) build(n int, res Result) []any {
 	num(sat)
 	num(comp)
 	num(fee)
+	r.answers(res)
 	for i, it := range r.items {
-		r.cells[k] = itemCell(it, rec, tf != nil && tf.has[i], st)
+		r.cells[k] = itemCell(it, rec != nil, tf != nil && tf.has[i], r.ans[i], st)
 		k++
 	}
 	for _, s := range tpl.Sections {
@@ -386,18 +443,20 @@ func initialCheck(rec *inspection.Record, sat, comp, fee *float64) (string, bool
 
 // itemCell is an item's result in the summary: 符合 / 不符合 / 不适用, the
 // value of a number item, the choices of a choice item, the text of a
-// text item. Failing cells are highlighted.
-func itemCell(it inspection.Item, rec *inspection.Record, has bool, st styles) excelize.Cell {
-	if rec == nil {
+// text item. Failing cells are highlighted. hasRec is whether the
+// community has a record, has whether its template has the item, a its
+// answer (nil when none).
+func itemCell(it inspection.Item, hasRec, has bool, ap *inspection.Answer, st styles) excelize.Cell {
+	if !hasRec {
 		return excelize.Cell{StyleID: st.na}
 	}
 	if !has {
 		return excelize.Cell{StyleID: st.na, Value: "（模板无此项）"}
 	}
-	a, answered := rec.Answers[it.Code]
-	if !answered {
+	if ap == nil {
 		return excelize.Cell{StyleID: st.na}
 	}
+	a := *ap
 	res := inspection.Evaluate(it, a)
 	if a.Result == inspection.NA {
 		return excelize.Cell{StyleID: st.na, Value: "不适用"}

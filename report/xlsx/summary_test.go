@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"iter"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,13 +18,19 @@ import (
 )
 
 func results(t testing.TB, db *store.DB, district string) iter.Seq2[xlsx.Result, error] {
+	return readResults(db, store.ReportFilter{District: district})
+}
+
+// readResults is what jiayuanctl gives the Excel writers: with f.Summary,
+// what it gives WriteSummary (each record's answers in a sorted list).
+func readResults(db *store.DB, f store.ReportFilter) iter.Seq2[xlsx.Result, error] {
 	return func(yield func(xlsx.Result, error) bool) {
 		stop := false
-		err := db.LatestResults(context.Background(), store.ReportFilter{District: district}, func(r store.CommunityResult) error {
+		err := db.LatestResults(context.Background(), f, func(r store.CommunityResult) error {
 			if stop {
 				return nil
 			}
-			if !yield(xlsx.Result{Community: r.Community, Record: r.Record}, nil) {
+			if !yield(xlsx.Result{Community: r.Community, Record: r.Record, Answers: r.Answers}, nil) {
 				stop = true
 			}
 			return nil
@@ -32,6 +39,59 @@ func results(t testing.TB, db *store.DB, district string) iter.Seq2[xlsx.Result,
 			yield(xlsx.Result{}, err)
 		}
 	}
+}
+
+// sameParts fails unless two workbooks hold the same parts, byte for
+// byte once unzipped.
+func sameParts(t testing.TB, what string, got, want []byte) {
+	t.Helper()
+	parts := func(b []byte) map[string]string {
+		z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, f := range z.File {
+			r, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := buf.ReadFrom(r); err != nil {
+				t.Fatal(err)
+			}
+			r.Close()
+			m[f.Name] = buf.String()
+		}
+		return m
+	}
+	g, w := parts(got), parts(want)
+	if len(g) != len(w) || len(w) < 5 {
+		t.Fatalf("%s: %d parts, want %d", what, len(g), len(w))
+	}
+	for name, x := range w {
+		if g[name] != x {
+			t.Fatalf("%s: part %s differs (%d vs %d bytes)", what, name, len(g[name]), len(x))
+		}
+	}
+}
+
+// listForm is a result as store.ReportFilter.Summary gives it: the
+// answers in a list sorted by code, without notes or photos, no map.
+func listForm(r xlsx.Result) xlsx.Result {
+	if r.Record == nil {
+		return r
+	}
+	rec := *r.Record
+	r.Answers = []inspection.Answer{}
+	for _, a := range rec.Answers {
+		a.Note, a.Photos = "", nil
+		r.Answers = append(r.Answers, a)
+	}
+	slices.SortFunc(r.Answers, func(a, b inspection.Answer) int { return strings.Compare(a.ItemCode, b.ItemCode) })
+	rec.Answers = nil
+	r.Record = &rec
+	return r
 }
 
 func openBook(t testing.TB, data []byte) *excelize.File {
@@ -74,6 +134,15 @@ func TestSummary(t *testing.T) {
 	at := time.Date(2024, 9, 20, 9, 0, 0, 0, time.Local)
 	if err := xlsx.WriteSummary(&b, results(t, db, ""), xlsx.SummaryOptions{Template: tpl, Title: "鼓楼区汇总表", At: at}); err != nil {
 		t.Fatal(err)
+	}
+	// Read for the 汇总表 alone (store.ReportFilter.Summary), twice (the
+	// second from its cache): the same workbook.
+	for _, what := range []string{"read for the 汇总表", "read for the 汇总表, cached"} {
+		var s bytes.Buffer
+		if err := xlsx.WriteSummary(&s, readResults(db, store.ReportFilter{Summary: true}), xlsx.SummaryOptions{Template: tpl, Title: "鼓楼区汇总表", At: at}); err != nil {
+			t.Fatal(err)
+		}
+		sameParts(t, what, s.Bytes(), b.Bytes())
 	}
 	f := openBook(t, b.Bytes())
 	rows, err := f.GetRows(xlsx.SummarySheet)
@@ -264,6 +333,20 @@ func TestSummaryOtherTemplate(t *testing.T) {
 	if err := xlsx.WriteSummary(&b, seq, xlsx.SummaryOptions{Template: tpl, At: time.Date(2024, 9, 20, 9, 0, 0, 0, time.Local)}); err != nil {
 		t.Fatal(err)
 	}
+	// The same results with their answers in sorted lists: the same
+	// workbook.
+	var l bytes.Buffer
+	lists := func(yield func(xlsx.Result, error) bool) {
+		for _, r := range list {
+			if !yield(listForm(r), nil) {
+				return
+			}
+		}
+	}
+	if err := xlsx.WriteSummary(&l, lists, xlsx.SummaryOptions{Template: tpl, At: time.Date(2024, 9, 20, 9, 0, 0, 0, time.Local)}); err != nil {
+		t.Fatal(err)
+	}
+	sameParts(t, "answers in lists", l.Bytes(), b.Bytes())
 	rows, err := openBook(t, b.Bytes()).GetRows(xlsx.SummarySheet)
 	if err != nil {
 		t.Fatal(err)
