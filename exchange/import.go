@@ -59,6 +59,7 @@ type ImportOptions struct {
 // copy of the data file taken before the first merge.
 func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOptions) []Result {
 	imp := &importer{db: db, opts: opts, lim: opts.Limits.withDefaults()}
+	defer roomyGC()()
 	out := make([]Result, 0, len(paths))
 	for _, p := range paths {
 		out = append(out, imp.file(ctx, p))
@@ -130,14 +131,15 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		return refuse(res, name, err)
 	}
 	defer c.close()
+	// The rows are read and checked from here on, while the backup is made.
+	rows, stop := prefetch(checkedSource(ctx, imp.db, c))
+	defer stop() // before c.close
 	if imp.backup == "" {
 		imp.progress(path, "备份", 0, 1)
 		if imp.backup, err = imp.db.Backup(ctx, "import"); err != nil {
 			return refuse(res, name, err)
 		}
 	}
-	rows, stop := prefetch(checkedSource(ctx, imp.db, c))
-	defer stop() // before c.close
 	pkg := store.Package{ID: h.PackageID, Digest: digest, FileName: name, SignerID: h.SignerID, SignerName: h.SignerName,
 		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: rows, RowCount: c.rowCount(), PhotoCount: c.counts["photos"], DBFile: o.env.DBPath}
 	counts, err := imp.db.MergePackage(ctx, pkg, func(done, total int) { imp.progress(path, "合并", done, total) })
