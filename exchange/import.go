@@ -131,7 +131,9 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		return refuse(res, name, err)
 	}
 	defer c.close()
-	// The rows are read and checked from here on, while the backup is made.
+	// The rows are read and checked from here on, and the photos hashed,
+	// while the backup is made.
+	photos := c.checkPhotosAhead(ctx)
 	rows, stop := prefetch(checkedSource(ctx, imp.db, c))
 	defer stop() // before c.close
 	if imp.backup == "" {
@@ -141,7 +143,8 @@ func (imp *importer) file(ctx context.Context, path string) Result {
 		}
 	}
 	pkg := store.Package{ID: h.PackageID, Digest: digest, FileName: name, SignerID: h.SignerID, SignerName: h.SignerName,
-		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: rows, RowCount: c.rowCount(), PhotoCount: c.counts["photos"], DBFile: o.env.DBPath}
+		CreatedAt: h.CreatedAt, Backup: imp.backup, Rows: rows, RowCount: c.rowCount(), PhotoCount: c.counts["photos"], DBFile: o.env.DBPath,
+		PhotosChecked: photos}
 	counts, err := imp.db.MergePackage(ctx, pkg, func(done, total int) { imp.progress(path, "合并", done, total) })
 	if errors.Is(err, store.ErrDuplicatePackage) {
 		rec, _, _ := imp.db.FindImport(ctx, h.PackageID, digest)

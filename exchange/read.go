@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -118,12 +120,70 @@ type contents struct {
 	counts map[string]int
 	format int
 	db     *sql.DB // open for reading rows and photos; closed by close
+	// photosDone is closed when the photo check that checkPhotosAhead
+	// started has ended (nil: none started).
+	photosDone chan struct{}
 }
 
 func (c *contents) close() {
+	if c != nil && c.photosDone != nil {
+		<-c.photosDone
+	}
 	if c != nil && c.db != nil {
 		c.db.Close()
 	}
+}
+
+// checkPhotosAhead hashes every photo of the package on a goroutine of
+// its own, on a second connection to the package's database (the same
+// private, immutable, checked file), while the rows are read and merged,
+// and returns what store.Package.PhotosChecked returns: the photos'
+// digests, or store.PhotoMismatch for the first photo in digest order
+// whose bytes do not hash to its digest.
+func (c *contents) checkPhotosAhead(ctx context.Context) (wait func() ([]string, error)) {
+	c.db.SetMaxOpenConns(2)
+	c.photosDone = make(chan struct{})
+	var digests []string
+	var err error
+	go func() {
+		defer close(c.photosDone)
+		digests, err = c.photoDigests(ctx)
+	}()
+	return func() ([]string, error) {
+		<-c.photosDone
+		return digests, err
+	}
+}
+
+func (c *contents) photoDigests(ctx context.Context) ([]string, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT sha256, data FROM photos`)
+	if err != nil {
+		return nil, fmt.Errorf("%w：无法读取照片：%v", ErrHostile, err)
+	}
+	defer rows.Close()
+	digests := make([]string, 0, c.counts["photos"])
+	var sha, bad string
+	var data sql.RawBytes // hashed in place, before the next row
+	var sum [sha256.Size]byte
+	var hexSum [2 * sha256.Size]byte
+	for rows.Next() {
+		if err := rows.Scan(&sha, &data); err != nil {
+			return nil, fmt.Errorf("%w：照片：%v", ErrHostile, err)
+		}
+		sum = sha256.Sum256(data)
+		hex.Encode(hexSum[:], sum[:])
+		if string(hexSum[:]) != sha && (bad == "" || sha < bad) {
+			bad = sha
+		}
+		digests = append(digests, sha)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%w：无法读取照片：%v", ErrHostile, err)
+	}
+	if bad != "" {
+		return nil, store.PhotoMismatch(bad)
+	}
+	return digests, nil
 }
 
 // checkContents opens the package's database as hostile input and checks

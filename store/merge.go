@@ -74,6 +74,12 @@ type Package struct {
 	// digest there (see copyPhotos), and Photos is not used; and it copies
 	// runs of answers new here instead of binding their values (copyChunk).
 	DBFile string
+	// PhotosChecked, when set with DBFile, waits until the caller has
+	// hashed every photo of DBFile and returns their digests, or the error
+	// naming the first photo (in digest order) whose bytes do not hash to
+	// its digest; the merge then copies the photos without hashing them
+	// again (copyPhotos).
+	PhotosChecked func() (digests []string, err error)
 }
 
 // MergeCounts is what a merge did, per row.
@@ -491,15 +497,18 @@ func (m *merger) mergeInspections(inspections []Row) error {
 			return fmt.Errorf("数据包中检查记录 %s 的答案未按检查记录排列", id)
 		}
 		done[id] = true
-		st, _, err := m.inspectionStatus(id)
-		if err != nil {
+		var st string
+		var err error
+		insp, allNew := newHere[id]
+		if allNew {
+			st = insp.Str("status") // as just inserted
+		} else if st, _, err = m.inspectionStatus(id); err != nil {
 			return err
 		}
 		before, ok := finalizedBefore[id]
 		if !ok { // not in the package: its status is as it was
 			before = st == string(inspection.Finalized)
 		}
-		insp, allNew := newHere[id]
 		for i := 0; allNew && i < len(answers); i++ {
 			allNew = !m.openConflicts["answers\x00"+answers[i].ID()]
 		}

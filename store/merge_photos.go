@@ -64,6 +64,9 @@ func (db *DB) inTxAttached(ctx context.Context, path string, fn func(tx *sql.Tx)
 // refused naming the first such photo, as mergePhotos does. Photos already
 // here are left as they are.
 func (m *merger) copyPhotos() error {
+	if m.pkg.PhotosChecked != nil {
+		return m.copyCheckedPhotos()
+	}
 	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO main.photos(sha256, mime, width, height, data, created_at)
 		SELECT sha256, mime, width, height, CASE WHEN jy_sha256(data) = sha256 THEN data END, ? FROM pkg.photos
 		WHERE true ORDER BY sha256 ON CONFLICT(sha256) DO NOTHING`, formatTime(m.ch.at))
@@ -71,10 +74,8 @@ func (m *merger) copyPhotos() error {
 		var bad string
 		switch qerr := m.tx.QueryRowContext(m.ctx, `SELECT sha256 FROM pkg.photos WHERE jy_sha256(data) IS NOT sha256
 			ORDER BY sha256 LIMIT 1`).Scan(&bad); {
-		case qerr == nil && !isHexDigest(bad):
-			return fmt.Errorf("照片摘要 %.64q 不合法", bad)
 		case qerr == nil:
-			return fmt.Errorf("照片 %s 的内容与其摘要不符", bad)
+			return PhotoMismatch(bad)
 		case !errors.Is(qerr, sql.ErrNoRows):
 			return fmt.Errorf("无法保存照片：%w", errors.Join(err, qerr))
 		}
@@ -107,6 +108,45 @@ func (m *merger) copyPhotos() error {
 		m.progress(m.done, m.total)
 	}
 	return nil
+}
+
+// copyCheckedPhotos is copyPhotos for photos the caller has hashed
+// (Package.PhotosChecked, on a goroutine of its own while the rows were
+// merged): the same rows are stored, in the package's order, and the
+// digests it returned are struck off the photos to look for.
+func (m *merger) copyCheckedPhotos() error {
+	digests, err := m.pkg.PhotosChecked()
+	if err != nil {
+		return err
+	}
+	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO main.photos(sha256, mime, width, height, data, created_at)
+		SELECT sha256, mime, width, height, data, ? FROM pkg.photos WHERE true ON CONFLICT(sha256) DO NOTHING`, formatTime(m.ch.at))
+	if err != nil {
+		return fmt.Errorf("无法保存照片：%w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	m.counts.Photos += int(n)
+	for _, d := range digests {
+		delete(m.photoRefs, d)
+	}
+	m.done += m.pkg.PhotoCount
+	if m.progress != nil {
+		m.progress(m.done, m.total)
+	}
+	return nil
+}
+
+// PhotoMismatch is the error for a package's photos when some do not hash
+// to their digest: bad is the first of them in digest order (copyPhotos
+// names the same one).
+func PhotoMismatch(bad string) error {
+	if !isHexDigest(bad) {
+		return fmt.Errorf("照片摘要 %.64q 不合法", bad)
+	}
+	return fmt.Errorf("照片 %s 的内容与其摘要不符", bad)
 }
 
 // isHexDigest reports whether s is a SHA-256 digest as photos are keyed:
