@@ -114,7 +114,8 @@ func readForMerge(b *testing.B, db *store.DB, pkg string) (store.Package, func()
 	}
 	h := o.env.Header
 	p := store.Package{ID: h.PackageID, Digest: hex.EncodeToString(o.env.Digest[:]), FileName: filepath.Base(pkg), SignerID: h.SignerID,
-		SignerName: h.SignerName, CreatedAt: h.CreatedAt, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], DBFile: o.env.DBPath}
+		SignerName: h.SignerName, CreatedAt: h.CreatedAt, Rows: c.source(ctx), RowCount: c.rowCount(), PhotoCount: c.counts["photos"], DBFile: o.env.DBPath,
+		PhotosChecked: c.checkPhotosAhead(ctx)}
 	return p, func() { c.close(); o.close() }
 }
 
