@@ -90,9 +90,17 @@ func checkedSource(ctx context.Context, db *store.DB, c *contents) func(entity s
 
 func checkedSourceOf(ctx context.Context, v *validator, c *contents) func(entity string, yield func(store.Row) error) error {
 	var inspections []store.Row
-	return func(entity string, yield func(store.Row) error) error {
+	return func(entity string, yieldRow func(store.Row) error) error {
 		if _, ok := c.counts[entity]; !ok {
 			return nil
+		}
+		// A row checked is rendered for the audit log here, on the reading
+		// goroutine, instead of by the merge (store.Row.Audit).
+		yield := func(r store.Row) error {
+			if v.db != nil {
+				r.Audit = v.db.AuditLine(ctx, r)
+			}
+			return yieldRow(r)
 		}
 		switch entity {
 		case "communities", "templates", "inspections":

@@ -41,7 +41,7 @@ func TestTableLayoutsRendered(t *testing.T) {
 	}
 	defer db.Close()
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		m := &merger{ctx: ctx, tx: tx, layouts: map[string][]layoutCol{}}
+		m := &merger{db: db, ctx: ctx, tx: tx}
 		for _, e := range Entities {
 			l, err := m.tableLayout(e)
 			if err != nil {

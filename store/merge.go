@@ -259,7 +259,6 @@ type merger struct {
 	templatesTouched map[string]bool
 	templates        map[string]*inspection.Template
 	photoRefs        map[string]bool
-	layouts          map[string][]layoutCol
 	scored           map[string]bool // inspections new here, scored from the answers as they arrived
 	batchBuf         []byte          // renderBatch's buffer, reused chunk after chunk
 	copyCols         *bool           // whether the attached package's answers have every travelling column (copyChunk)
@@ -275,7 +274,7 @@ func (m *merger) run() error {
 		return err
 	}
 	m.stmts, m.rescore, m.templatesTouched = map[string]*sql.Stmt{}, map[string]bool{}, map[string]bool{}
-	m.templates, m.photoRefs, m.layouts = map[string]*inspection.Template{}, map[string]bool{}, map[string][]layoutCol{}
+	m.templates, m.photoRefs = map[string]*inspection.Template{}, map[string]bool{}
 	m.scored = map[string]bool{}
 	if err := m.loadOpenConflicts(); err != nil {
 		return err

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -151,10 +153,20 @@ type layoutCol struct {
 // (so the row read back is exactly those values), or nil: then rows are
 // read back for their audit entry.
 func (m *merger) tableLayout(entity string) ([]layoutCol, error) {
-	if l, ok := m.layouts[entity]; ok {
+	return m.db.tableLayout(m.ctx, m.tx, entity)
+}
+
+// tableLayout is merger.tableLayout, read with q once per entity for the
+// life of db (its tables do not change once it is open).
+func (db *DB) tableLayout(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, entity string) ([]layoutCol, error) {
+	db.layoutMu.Lock()
+	defer db.layoutMu.Unlock()
+	if l, ok := db.layouts[entity]; ok {
 		return l, nil
 	}
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT name, type FROM pragma_table_info(?) ORDER BY cid`, entity)
+	rows, err := q.QueryContext(ctx, `SELECT name, type FROM pragma_table_info(?) ORDER BY cid`, entity)
 	if err != nil {
 		return nil, err
 	}
@@ -182,17 +194,38 @@ func (m *merger) tableLayout(entity string) ([]layoutCol, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if !ok {
+	if !ok || len(out) == 0 {
 		out = nil
 	}
-	m.layouts[entity] = out
+	if db.layouts == nil {
+		db.layouts = map[string][]layoutCol{}
+	}
+	db.layouts[entity] = out
 	return out, nil
+}
+
+// AuditLine renders r, a package row already checked, as it will stand in
+// an import-batch audit entry if the merge inserts it (renderBatch's line
+// for it), or returns nil when it cannot be rendered ahead (the merge
+// then renders or reads the row back itself). The import's reading
+// goroutine renders the rows with it ahead of the merge.
+func (db *DB) AuditLine(ctx context.Context, r Row) []byte {
+	layout, err := db.tableLayout(ctx, db.read, r.Entity)
+	if err != nil || layout == nil {
+		return nil
+	}
+	b, ok, err := appendAuditLine(nil, layout, r)
+	if err != nil || !ok {
+		return nil
+	}
+	return b
 }
 
 // renderBatch renders rows just inserted from their values as snapshot
 // would read them back, one per line (the new state of an import-batch
-// audit entry), when the table's layout allows (ok). The buffer is kept
-// for the next chunk.
+// audit entry), when the table's layout allows (ok); a row's line
+// rendered ahead (Row.Audit, by AuditLine) is taken as it is. The buffer
+// is kept for the next chunk.
 func (m *merger) renderBatch(entity string, rows []Row) (string, bool, error) {
 	layout, err := m.tableLayout(entity)
 	if err != nil || layout == nil {
@@ -203,31 +236,45 @@ func (m *merger) renderBatch(entity string, rows []Row) (string, bool, error) {
 		if i > 0 {
 			b = append(b, '\n')
 		}
-		b = append(b, '{')
-		for i, c := range layout {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '"')
-			b = append(b, c.name...)
-			b = append(b, '"', ':')
-			var v any
-			if c.src == -1 {
-				v = Initials(r.Str("name"))
-			} else {
-				v = r.Values[c.src]
-			}
-			if f, isFloat := v.(float64); isFloat && f == 0 && math.Signbit(f) {
-				return "", false, nil // -0 may read back as 0
-			}
-			if b, err = appendJSON(b, v); err != nil {
-				return "", false, err
-			}
+		if r.Audit != nil {
+			b = append(b, r.Audit...)
+			continue
 		}
-		b = append(b, '}')
+		var ok bool
+		if b, ok, err = appendAuditLine(b, layout, r); err != nil || !ok {
+			return "", false, err
+		}
 	}
 	m.batchBuf = b
 	return string(b), true, nil
+}
+
+// appendAuditLine appends r's line of an import-batch entry (its columns
+// in table order, as JSON); ok is false when a value may not read back as
+// rendered.
+func appendAuditLine(b []byte, layout []layoutCol, r Row) (_ []byte, ok bool, err error) {
+	b = append(b, '{')
+	for i, c := range layout {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, c.name...)
+		b = append(b, '"', ':')
+		var v any
+		if c.src == -1 {
+			v = Initials(r.Str("name"))
+		} else {
+			v = r.Values[c.src]
+		}
+		if f, isFloat := v.(float64); isFloat && f == 0 && math.Signbit(f) {
+			return b, false, nil // -0 may read back as 0
+		}
+		if b, err = appendJSON(b, v); err != nil {
+			return b, false, err
+		}
+	}
+	return append(b, '}'), true, nil
 }
 
 // snapshots reads rows back as the audit log stores them.

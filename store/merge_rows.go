@@ -115,6 +115,9 @@ type Row struct {
 	// Src is the row's rowid in the package's database it was read from
 	// (0: not known); see copyChunk.
 	Src int64
+	// Audit is the row's line in an import-batch audit entry, rendered
+	// ahead by DB.AuditLine (nil: rendered by the merge when needed).
+	Audit []byte
 }
 
 // Get returns a column's value.

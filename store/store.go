@@ -61,6 +61,9 @@ type DB struct {
 
 	tplMu     sync.Mutex
 	templates map[string]*inspection.Template // by row id, parsed once
+
+	layoutMu sync.Mutex
+	layouts  map[string][]layoutCol // record tables' layouts for audit lines (tableLayout)
 }
 
 func dsn(path string, pragmas ...string) string {
