@@ -259,9 +259,10 @@ type merger struct {
 	templatesTouched map[string]bool
 	templates        map[string]*inspection.Template
 	photoRefs        map[string]bool
-	scored           map[string]bool // inspections new here, scored from the answers as they arrived
-	batchBuf         []byte          // renderBatch's buffer, reused chunk after chunk
-	copyCols         *bool           // whether the attached package's answers have every travelling column (copyChunk)
+	scored           map[string]bool              // inspections new here, scored from the answers as they arrived
+	batchBuf         []byte                       // renderBatch's buffer, reused chunk after chunk
+	copyCols         *bool                        // whether the attached package's answers have every travelling column (copyChunk)
+	scoreAnswers     map[string]inspection.Answer // scoreFrom's, reused
 }
 
 func (m *merger) run() error {
@@ -1090,7 +1091,11 @@ func (m *merger) scoreFrom(in Row, rows []Row) error {
 	if err != nil {
 		return err
 	}
-	answers := make(map[string]inspection.Answer, len(rows))
+	if m.scoreAnswers == nil {
+		m.scoreAnswers = make(map[string]inspection.Answer, len(rows))
+	}
+	answers := m.scoreAnswers // one map for every inspection: Score keeps nothing of it
+	clear(answers)
 	for _, r := range rows {
 		a := inspection.Answer{InspectionID: r.Str("inspection_id"), ItemCode: r.Str("item_code"),
 			Result: inspection.Result(r.Str("result")), Text: r.Str("text"), Note: r.Str("note")}
