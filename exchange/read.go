@@ -187,28 +187,29 @@ func (c *contents) photoDigests(ctx context.Context) ([]string, error) {
 }
 
 // checkContents opens the package's database as hostile input and checks
-// its metadata, every table's row count and cell sizes and the photos;
-// the rows are then read, one at a time, with each.
+// its metadata, every table's row count and cell sizes and the photos
+// (while SQLite's quick_check reads every page: see openPackageDB); the
+// rows are then read, one at a time, with each.
 func (o *opened) checkContents(ctx context.Context, lim Limits) (*contents, error) {
-	db, err := openPackageDB(ctx, o.env.DBPath, o.env.Header.Format)
+	c := &contents{counts: map[string]int{}, format: o.env.Header.Format}
+	db, err := openPackageDB(ctx, o.env.DBPath, o.env.Header.Format, func(db *sql.DB) error {
+		c.db = db
+		if err := c.readMeta(ctx, o.env.Header); err != nil {
+			return err
+		}
+		var err error
+		for _, e := range formatEntities(c.format) {
+			if c.counts[e], err = checkTable(ctx, db, c.format, e, lim); err != nil {
+				return err
+			}
+		}
+		c.counts["photos"], err = checkPhotoTable(ctx, db, lim)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	c := &contents{db: db, counts: map[string]int{}, format: o.env.Header.Format}
-	if err := c.readMeta(ctx, o.env.Header); err != nil {
-		c.close()
-		return nil, err
-	}
-	for _, e := range formatEntities(c.format) {
-		if c.counts[e], err = checkTable(ctx, db, c.format, e, lim); err != nil {
-			c.close()
-			return nil, err
-		}
-	}
-	if c.counts["photos"], err = checkPhotoTable(ctx, db, lim); err != nil {
-		c.close()
-		return nil, err
-	}
+	c.db = db
 	return c, nil
 }
 

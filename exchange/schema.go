@@ -171,8 +171,12 @@ func createPackageDBFormat(ctx context.Context, path string, format int) (*sql.D
 
 // openPackageDB opens a package's database as untrusted input: read-only,
 // immutable, trusted_schema off; the file header is checked before SQLite
-// sees it, quick_check and the exact schema of its format after.
-func openPackageDB(ctx context.Context, path string, format int) (*sql.DB, error) {
+// sees it, the exact schema of its format next (no trigger, no view), and
+// then SQLite's quick_check reads every page while also (when not nil)
+// runs its own checks of the tables on a second connection: the database
+// is returned only when both passed, and quick_check's finding comes
+// first.
+func openPackageDB(ctx context.Context, path string, format int, also func(*sql.DB) error) (*sql.DB, error) {
 	if err := checkDBHeader(path); err != nil {
 		return nil, err
 	}
@@ -181,11 +185,29 @@ func openPackageDB(ctx context.Context, path string, format int) (*sql.DB, error
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	if err := checkDB(ctx, db, format); err != nil {
+	db.SetMaxOpenConns(2)
+	if err := checkSchema(ctx, db, format); err != nil {
+		if qerr := quickCheck(ctx, db); qerr != nil {
+			err = qerr // a damaged file is named as such, whatever else it has
+		}
 		db.Close()
 		return nil, err
 	}
+	alsoErr := make(chan error, 1)
+	if also != nil {
+		go func() { alsoErr <- also(db) }()
+	} else {
+		alsoErr <- nil
+	}
+	err = quickCheck(ctx, db)
+	if aerr := <-alsoErr; err == nil {
+		err = aerr
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
 	return db, nil
 }
 
@@ -226,7 +248,8 @@ func checkDBHeader(path string) error {
 	return nil
 }
 
-func checkDB(ctx context.Context, db *sql.DB, format int) error {
+// quickCheck runs SQLite's quick_check over the whole file.
+func quickCheck(ctx context.Context, db *sql.DB) error {
 	var res string
 	if err := db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&res); err != nil {
 		return fmt.Errorf("%w：内含数据库已损坏：%v", ErrHostile, err)
@@ -234,6 +257,11 @@ func checkDB(ctx context.Context, db *sql.DB, format int) error {
 	if res != "ok" {
 		return fmt.Errorf("%w：内含数据库已损坏（%s）", ErrHostile, res)
 	}
+	return nil
+}
+
+// checkSchema compares the database's schema with its format's.
+func checkSchema(ctx context.Context, db *sql.DB, format int) error {
 	got, err := readSchema(ctx, db)
 	if err != nil {
 		return fmt.Errorf("%w：无法读取内含数据库的结构：%v", ErrHostile, err)

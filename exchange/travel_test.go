@@ -263,7 +263,7 @@ func TestFormat1LabelWithNewTablesRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	db2.Close()
-	db, err := openPackageDB(ctx, filepath.Join(dir, "v2.db"), 1)
+	db, err := openPackageDB(ctx, filepath.Join(dir, "v2.db"), 1, nil)
 	if err == nil {
 		db.Close()
 	}
