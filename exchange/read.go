@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"filippo.io/age"
 	"github.com/jiayuan-inspect/jiayuan/store"
@@ -121,12 +122,14 @@ type contents struct {
 	format int
 	db     *sql.DB // open for reading rows and photos; closed by close
 	// photosDone is closed when the photo check that checkPhotosAhead
-	// started has ended (nil: none started).
-	photosDone chan struct{}
+	// started has ended (nil: none started); startPhotos lets it begin.
+	photosDone  chan struct{}
+	startPhotos func()
 }
 
 func (c *contents) close() {
 	if c != nil && c.photosDone != nil {
+		c.startPhotos()
 		<-c.photosDone
 	}
 	if c != nil && c.db != nil {
@@ -136,20 +139,26 @@ func (c *contents) close() {
 
 // checkPhotosAhead hashes every photo of the package on a goroutine of
 // its own, on a second connection to the package's database (the same
-// private, immutable, checked file), while the rows are read and merged,
+// private, immutable, checked file), while the answers are read and
+// merged (it begins when the reader reaches them, so that the reader has
+// the second core to itself for the tables the merge waits for first),
 // and returns what store.Package.PhotosChecked returns: the photos'
 // digests, or store.PhotoMismatch for the first photo in digest order
 // whose bytes do not hash to its digest.
 func (c *contents) checkPhotosAhead(ctx context.Context) (wait func() ([]string, error)) {
 	c.db.SetMaxOpenConns(2)
 	c.photosDone = make(chan struct{})
+	begin := make(chan struct{})
+	c.startPhotos = sync.OnceFunc(func() { close(begin) })
 	var digests []string
 	var err error
 	go func() {
 		defer close(c.photosDone)
+		<-begin
 		digests, err = c.photoDigests(ctx)
 	}()
 	return func() ([]string, error) {
+		c.startPhotos() // in case the merge asks before the reader reached the answers
 		<-c.photosDone
 		return digests, err
 	}

@@ -128,6 +128,9 @@ func checkedSourceOf(ctx context.Context, v *validator, c *contents) func(entity
 			}
 			return nil
 		case "answers":
+			if c.startPhotos != nil {
+				c.startPhotos() // hashed beside the answers (checkPhotosAhead)
+			}
 			digested := map[string]bool{}
 			cur := ""
 			flush := func() error {
