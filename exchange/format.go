@@ -157,7 +157,7 @@ func readEnvelope(r io.Reader, dbPath string, limit int64) (*envelope, error) {
 		return nil, fmt.Errorf("%w（声明的数据库大小 %d 字节）", ErrTooLarge, size)
 	}
 	env := &envelope{DBPath: dbPath, DBSize: int64(size)}
-	if err := copyDB(tee, dbPath, env.DBSize); err != nil {
+	if err := copyDB(br, sum, dbPath, env.DBSize); err != nil {
 		return nil, truncated(lr, err)
 	}
 	copy(env.Digest[:], sum.Sum(nil))
@@ -212,18 +212,39 @@ func truncated(lr *limitedReader, err error) error {
 	return err
 }
 
-// copyDB writes exactly size bytes of r to a new private file at path.
-func copyDB(r io.Reader, path string, size int64) error {
+// copyDB writes exactly size bytes of r to a new private file at path and
+// to sum, in order. The bytes are read 1 MB at a time; a block is hashed
+// on a goroutine while it is written and the next one read (the hash of a
+// block starts only when the one before it is done, so sum sees the bytes
+// in order).
+func copyDB(r io.Reader, sum hash.Hash, path string, size int64) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(f, io.LimitReader(r, size))
+	const block = 1 << 20
+	bufs := [2][]byte{make([]byte, block), make([]byte, block)}
+	hashed := make(chan struct{}, 1)
+	hashed <- struct{}{} // no block being hashed yet
+	for i := 0; size > 0 && err == nil; i++ {
+		b := bufs[i%2][:min(block, size)]
+		if _, err = io.ReadFull(r, b); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			break
+		}
+		size -= int64(len(b))
+		<-hashed // the block before this one (in the other buffer) is hashed
+		go func() {
+			sum.Write(b)
+			hashed <- struct{}{}
+		}()
+		_, err = f.Write(b)
+	}
+	<-hashed
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil && n != size {
-		err = io.ErrUnexpectedEOF
 	}
 	return err
 }
