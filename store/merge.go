@@ -261,7 +261,7 @@ type merger struct {
 	photoRefs        map[string]bool
 	scored           map[string]bool              // inspections new here, scored from the answers as they arrived
 	batchBuf         []byte                       // renderBatch's buffer, reused chunk after chunk
-	copyCols         *bool                        // whether the attached package's answers have every travelling column (copyChunk)
+	copyCols         map[string]bool              // per entity: whether the attached package's table has every travelling column (copyChunk)
 	scoreAnswers     map[string]inspection.Answer // scoreFrom's, reused
 }
 

@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"strings"
+
+	"modernc.org/sqlite"
 )
 
 // The bulk path: most rows of a package are records this installation has
@@ -316,18 +319,19 @@ func joinSnapshots(entity string, rows []Row, snaps map[string]string) (string, 
 	return b.String(), nil
 }
 
-// copyChunk writes answers new here with INSERT … SELECT from the
-// package's database when the merge has it attached (Package.DBFile)
-// and the chunk's rows are one run of consecutive rowids there, in rowid
-// order (Row.Src: as the exporter writes answers), so SQLite reads them
-// in sequence instead of the values being bound one by one. The rows were
+// copyChunk writes rows new here with INSERT … SELECT from the package's
+// database when the merge has it attached (Package.DBFile) and the
+// chunk's rows are one run of consecutive rowids there, in rowid order
+// (Row.Src: as the exporter writes every table), so SQLite reads them in
+// sequence instead of the values being bound one by one. The rows were
 // read from the same file, which nobody writes, and the package's tables
 // are STRICT with the travelling columns' types, so the copy writes the
-// values that were checked and are audited; it must write exactly the
-// chunk's number of rows, or the merge fails (nothing is written). It
-// reports whether it copied.
+// values that were checked and are audited (a community's initials are
+// worked out by jy_initials, the same Initials the audit line uses); it
+// must write exactly the chunk's number of rows, or the merge fails
+// (nothing is written). It reports whether it copied.
 func (m *merger) copyChunk(entity string, rows []Row) (bool, error) {
-	if entity != "answers" || m.pkg.DBFile == "" || len(rows) == 0 || rows[0].Src <= 0 {
+	if m.pkg.DBFile == "" || len(rows) == 0 || rows[0].Src <= 0 {
 		return false, nil
 	}
 	for i := 1; i < len(rows); i++ {
@@ -335,18 +339,26 @@ func (m *merger) copyChunk(entity string, rows []Row) (bool, error) {
 			return false, nil
 		}
 	}
-	if m.copyCols == nil {
-		ok, err := m.packageHasColumns(entity)
-		if err != nil {
+	ok, known := m.copyCols[entity]
+	if !known {
+		var err error
+		if ok, err = m.packageHasColumns(entity); err != nil {
 			return false, err
 		}
-		m.copyCols = &ok
+		if m.copyCols == nil {
+			m.copyCols = map[string]bool{}
+		}
+		m.copyCols[entity] = ok
 	}
-	if !*m.copyCols {
+	if !ok {
 		return false, nil
 	}
-	cols := strings.Join(columnNames(entity), ", ")
-	s, err := m.stmt("copy:"+entity, `INSERT INTO main.`+entity+`(`+cols+`) SELECT `+cols+` FROM pkg.`+entity+
+	into := strings.Join(columnNames(entity), ", ")
+	from := into
+	if entity == "communities" {
+		into, from = into+", initials", from+", jy_initials(name)"
+	}
+	s, err := m.stmt("copy:"+entity, `INSERT INTO main.`+entity+`(`+into+`) SELECT `+from+` FROM pkg.`+entity+
 		` WHERE rowid BETWEEN ? AND ? ORDER BY rowid`)
 	if err != nil {
 		return false, err
@@ -361,6 +373,22 @@ func (m *merger) copyChunk(entity string, rows []Row) (bool, error) {
 		return false, fmt.Errorf("从数据包复制 %s 时行数不符（应为 %d 行，实为 %d 行）", entity, len(rows), n)
 	}
 	return true, nil
+}
+
+// jy_initials(name) is Initials(name), registered on every connection
+// this program opens, for copyChunk's communities.
+func init() {
+	sqlite.MustRegisterFunction("jy_initials", &sqlite.FunctionImpl{
+		NArgs:         1,
+		Deterministic: true,
+		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			name, ok := args[0].(string)
+			if !ok {
+				return nil, fmt.Errorf("jy_initials：小区名称不是文字")
+			}
+			return Initials(name), nil
+		},
+	})
 }
 
 // packageHasColumns reports whether the attached package's table has
