@@ -121,3 +121,11 @@ func SummaryInspection(in inspection.Inspection) inspection.Inspection { return 
 func SummaryAnswers(answers map[string]inspection.Answer) []inspection.Answer {
 	return summaryAnswers(answers)
 }
+
+// SummaryCommunity is what a record read with ReportFilter.Summary keeps
+// of its community
+// (summaryCommunityCols: no version fields).
+func SummaryCommunity(c inspection.Community) inspection.Community {
+	c.Revision = inspection.Revision{}
+	return c
+}

@@ -88,8 +88,9 @@ type ReportFilter struct {
 	// each record's answers come in CommunityResult.Answers, sorted by
 	// item code, without notes or photos; Record.Answers is nil;
 	// Record.Inspection has only the fields summaryInspectionCols names
-	// (no signatures, versions, device); the score is the record's as
-	// always. Most records are then read from the 汇总表's cache
+	// (no signatures, versions, device), the Community (in the result and
+	// the record) those summaryCommunityCols names (no version fields); the
+	// score is the record's as always. Most records are then read from the 汇总表's cache
 	// (report_summary.go): no answer map built, no score computed.
 	Summary bool
 }
@@ -125,14 +126,17 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 	if f.District != "" {
 		where, args = " WHERE c.district = ?", append(args, f.District)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+strings.ReplaceAll("c."+strings.ReplaceAll(communityCols, ", ", ", c."), "\n\tc.", "\n\t")+
-		` FROM communities c`+where+` ORDER BY c.district, c.street, c.name, c.id`, args...)
+	ccols, scan := strings.ReplaceAll("c."+strings.ReplaceAll(communityCols, ", ", ", c."), "\n\tc.", "\n\t"), scanCommunity
+	if f.Summary {
+		ccols, scan = summaryCommunityCols, scanSummaryCommunity
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+ccols+` FROM communities c`+where+` ORDER BY c.district, c.street, c.name, c.id`, args...)
 	if err != nil {
 		return err
 	}
 	var list []inspection.Community
 	for rows.Next() {
-		c, err := scanCommunity(rows)
+		c, err := scan(rows)
 		if err != nil {
 			rows.Close()
 			return err
@@ -210,6 +214,28 @@ func (db *DB) latestChunk(ctx context.Context, tx *sql.Tx, cols string, chunk []
 		}
 	}
 	return out, fill, nil
+}
+
+// summaryCommunityCols are the community's fields a record read with
+// ReportFilter.Summary has: all but the version fields (version,
+// base_version, device_id, actor, updated_at), which no report shows;
+// five columns fewer for each of a city's communities.
+const summaryCommunityCols = `c.id, c.name, c.district, c.street, c.community, c.address, c.property_company, c.households,
+	c.type, c.committee, c.satisfaction, c.complaint_rate`
+
+// scanSummaryCommunity reads the summaryCommunityCols of a row.
+func scanSummaryCommunity(s scanner) (inspection.Community, error) {
+	var c inspection.Community
+	var sat, cr sql.NullFloat64
+	err := s.Scan(&c.ID, &c.Name, &c.District, &c.Street, &c.Community, &c.Address, &c.PropertyCompany, &c.Households,
+		&c.Type, &c.Committee, &sat, &cr)
+	if sat.Valid {
+		c.Satisfaction = &sat.Float64
+	}
+	if cr.Valid {
+		c.ComplaintRate = &cr.Float64
+	}
+	return c, err
 }
 
 // summaryInspectionCols are the inspection's fields the 汇总表 shows

@@ -211,7 +211,13 @@ type summaryRows struct {
 // tplFacts is what a row needs to know about a record's template.
 type tplFacts struct {
 	has            []bool // by column: whether it has the report template's item
-	fee, sat, comp string // the items holding the metrics ("" if none)
+	fee, sat, comp metricItem
+}
+
+// metricItem is the item of a record's template holding a metric.
+type metricItem struct {
+	code string // "" if none
+	col  int    // its column among the report template's items, -1 if none
 }
 
 func newSummaryRows(tpl *inspection.Template, items []inspection.Item, st styles) *summaryRows {
@@ -282,11 +288,18 @@ func (r *summaryRows) facts(t *inspection.Template) *tplFacts {
 	for i, it := range r.items {
 		f.has[i] = codes[it.Code]
 	}
-	metric := func(m inspection.Metric) string {
+	metric := func(m inspection.Metric) metricItem {
+		mi := metricItem{col: -1}
 		if it, ok := t.MetricItem(m); ok {
-			return it.Code
+			mi.code = it.Code
+			for i, rit := range r.items {
+				if rit.Code == it.Code {
+					mi.col = i
+					break
+				}
+			}
 		}
-		return ""
+		return mi
 	}
 	f.fee, f.sat, f.comp = metric(inspection.MetricFeeRate), metric(inspection.MetricSatisfaction), metric(inspection.MetricComplaintRate)
 	r.tpls[t] = f
@@ -315,6 +328,7 @@ func (r *summaryRows) build(n int, res Result) []any {
 	var fee *float64
 	var tf *tplFacts
 	sat, comp := c.Satisfaction, c.ComplaintRate
+	r.answers(res)
 	if rec != nil {
 		tf = r.facts(rec.Template)
 		status = "已检查"
@@ -324,9 +338,13 @@ func (r *summaryRows) build(n int, res Result) []any {
 		if rec.Inspection.AmendsID != "" {
 			status = "已检查（更正）"
 		}
-		metric := func(code string) *float64 {
-			if code != "" {
-				if a, ok := answer(res, code); ok && a.Result != inspection.NA {
+		metric := func(m metricItem) *float64 {
+			if m.col >= 0 {
+				if a := r.ans[m.col]; a != nil && a.Result != inspection.NA {
+					return a.Value
+				}
+			} else if m.code != "" {
+				if a, ok := answer(res, m.code); ok && a.Result != inspection.NA {
 					return a.Value
 				}
 			}
@@ -360,7 +378,6 @@ func (r *summaryRows) build(n int, res Result) []any {
 	num(sat)
 	num(comp)
 	num(fee)
-	r.answers(res)
 	for i, it := range r.items {
 		r.cells[k] = itemCell(it, rec != nil, tf != nil && tf.has[i], r.ans[i], st)
 		k++
@@ -488,7 +505,24 @@ func itemCell(it inspection.Item, hasRec, has bool, ap *inspection.Answer, st st
 	if res == inspection.Unanswered {
 		return excelize.Cell{StyleID: st.na}
 	}
-	return excelize.Cell{StyleID: style, Value: res.Label()}
+	return excelize.Cell{StyleID: style, Value: boxedLabel(res)}
+}
+
+// The labels of the item cells, each boxed once (a string put in a cell's
+// Value allocates).
+var labelPass, labelFail, labelNA, labelNone any = inspection.Pass.Label(), inspection.Fail.Label(), inspection.NA.Label(), inspection.Unanswered.Label()
+
+// boxedLabel is r.Label() in a cell's Value.
+func boxedLabel(r inspection.Result) any {
+	switch r {
+	case inspection.Pass:
+		return labelPass
+	case inspection.Fail:
+		return labelFail
+	case inspection.NA:
+		return labelNA
+	}
+	return labelNone
 }
 
 func summaryNotes(f *excelize.File, st styles, tpl *inspection.Template, n int) error {
