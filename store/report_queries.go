@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,7 +132,10 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 	if f.Summary {
 		ccols, scan = summaryCommunityCols, scanSummaryCommunity
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+ccols+` FROM communities c`+where+` ORDER BY c.district, c.street, c.name, c.id`, args...)
+	// Sorted here rather than by ORDER BY: the same order (TEXT columns
+	// compare byte by byte in SQLite as in Go) without SQLite's sorter,
+	// which cost ~8 ms of a city's 汇总表.
+	rows, err := tx.QueryContext(ctx, `SELECT `+ccols+` FROM communities c`+where, args...)
 	if err != nil {
 		return err
 	}
@@ -147,6 +152,10 @@ func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(Communi
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	slices.SortFunc(list, func(a, b inspection.Community) int {
+		return cmp.Or(strings.Compare(a.District, b.District), strings.Compare(a.Street, b.Street),
+			strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	cols := strings.ReplaceAll("i."+strings.ReplaceAll(inspectionCols, ", ", ", i."), "\n\ti.", "\n\t")
 	// The next chunk (records, answers, scores) is read while fn gets the
 	// current one, so reading overlaps whatever fn does with the rows

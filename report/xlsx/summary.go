@@ -242,15 +242,22 @@ func (r *summaryRows) answers(res Result) {
 		return
 	}
 	if l := res.Answers; l != nil {
-		// Both sorted by code: one merge.
+		// Both sorted by code: one merge (most records answer exactly
+		// the report template's items: one comparison each).
 		j := 0
 		for _, i := range r.byCode {
 			code := r.items[i].Code
+			if j < len(l) && l[j].ItemCode == code {
+				r.ans[i] = &l[j]
+				j++
+				continue
+			}
 			for j < len(l) && l[j].ItemCode < code {
 				j++
 			}
 			if j < len(l) && l[j].ItemCode == code {
 				r.ans[i] = &l[j]
+				j++
 			}
 		}
 		return
