@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -129,22 +128,19 @@ func buildDB(ctx context.Context, path string, h Header, rows []store.Row, nPhot
 		}
 	}
 	stmts := map[string]*sql.Stmt{}
-	// Answers are written in the order the merge reads them (inspection,
-	// then id), so that a run of answers it reads is a run of rowids it
-	// can copy (store's copyChunk); the other tables in the order given.
-	var answers []store.Row
-	ordered := make([]store.Row, 0, len(rows))
-	for _, r := range rows {
-		if r.Entity == "answers" {
-			answers = append(answers, r)
-		} else {
-			ordered = append(ordered, r)
+	// Every table's rows are written in the order the merge reads them
+	// (answers by inspection, then id; the others by id), so that a run of
+	// rows it reads is a run of rowids it can copy (store's copyChunk), and
+	// the package says so (package_meta row_order, readOrder): the reader
+	// then reads them in rowid order, without sorting.
+	ordered := slices.Clone(rows)
+	slices.SortStableFunc(ordered, func(a, b store.Row) int {
+		if c := strings.Compare(a.Entity, b.Entity); c != 0 {
+			return c
 		}
-	}
-	slices.SortFunc(answers, func(a, b store.Row) int {
-		return cmp.Or(strings.Compare(a.Str("inspection_id"), b.Str("inspection_id")), strings.Compare(a.ID(), b.ID()))
+		return compareReadOrder(a, b)
 	})
-	for _, r := range append(ordered, answers...) {
+	for _, r := range ordered {
 		s, ok := stmts[r.Entity]
 		if !ok {
 			names := columnNames(r.Entity)
@@ -193,6 +189,7 @@ func writeMeta(ctx context.Context, tx *sql.Tx, h Header) error {
 		"format": fmt.Sprint(h.Format), "package_id": h.PackageID, "created_at": h.CreatedAt.Format(time.RFC3339Nano),
 		"signer_id": h.SignerID, "signer_name": h.SignerName, "signer_key": base64.StdEncoding.EncodeToString(h.SignerKey),
 		"content": h.Content, "office": h.Office, "incremental": fmt.Sprint(h.Incremental), "counts": string(counts),
+		"row_order": rowOrderRowid,
 	}
 	for k, v := range meta {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO package_meta(key, value) VALUES (?, ?)`, k, v); err != nil {

@@ -288,6 +288,23 @@ func checkTable(ctx context.Context, db *sql.DB, format int, entity string, lim 
 	return n, nil
 }
 
+// rowOrderRowid is package_meta's row_order of a package whose tables'
+// rowid order is readOrder's (every package written since it was
+// introduced): each then reads in rowid order, without SQLite sorting
+// the table, and refuses the package if a row is out of that order.
+const rowOrderRowid = "rowid"
+
+// compareReadOrder orders two rows of one entity as each yields them:
+// answers by inspection, then id; the others by id.
+func compareReadOrder(a, b store.Row) int {
+	if a.Entity == "answers" {
+		if c := strings.Compare(a.Str("inspection_id"), b.Str("inspection_id")); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.ID(), b.ID())
+}
+
 // each reads an entity's rows through named columns, one at a time:
 // answers ordered by inspection (one inspection's answers together), the
 // others by id.
@@ -310,6 +327,10 @@ func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) e
 	if entity == "answers" {
 		order = "inspection_id, id"
 	}
+	byRowid := c.meta["row_order"] == rowOrderRowid
+	if byRowid {
+		order = "rowid" // the exporter's order, checked below
+	}
 	rows, err := c.db.QueryContext(ctx, `SELECT `+strings.Join(sel, ", ")+`, clock, rowid FROM `+entity+` ORDER BY `+order)
 	if err != nil {
 		return fmt.Errorf("%w：无法读取 %s：%v", ErrHostile, entity, err)
@@ -322,6 +343,7 @@ func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) e
 		ptrs[i] = &vals[i]
 	}
 	ptrs = append(ptrs, &src)
+	var prev store.Row // the row before, when the rows come in rowid order
 	for rows.Next() {
 		clear(vals)
 		if err := rows.Scan(ptrs...); err != nil {
@@ -335,6 +357,12 @@ func (c *contents) each(ctx context.Context, entity string, fn func(store.Row) e
 		clock, _ := vals[len(names)].(string)
 		if r.Clock, err = store.ParseClock(clock); err != nil {
 			return fmt.Errorf("%w：%s %.40q：%v", ErrHostile, entity, r.ID(), err)
+		}
+		if byRowid {
+			if prev.Values != nil && compareReadOrder(prev, r) >= 0 {
+				return fmt.Errorf("%w：%s的行未按数据包声明的顺序排列（%.40q）", ErrHostile, store.EntityLabel(entity), r.ID())
+			}
+			prev = r
 		}
 		if err := fn(r); err != nil {
 			return err

@@ -145,6 +145,9 @@ func TestHostileContentRefused(t *testing.T) {
 		{"template broken", exec(`UPDATE templates SET body = '{"id": 1}'`), ErrHostile},
 		{"clock forged", exec(`UPDATE communities SET clock = '{"zz":"1"}'`), ErrHostile},
 		{"meta mismatch", exec(`UPDATE package_meta SET value = 'other' WHERE key = 'package_id'`), ErrHostile},
+		// The package says its rows are in rowid order (row_order), but they are not.
+		{"answers out of their declared order", exec(`UPDATE answers SET rowid = -rowid`), ErrHostile},
+		{"communities out of their declared order", exec(`UPDATE communities SET rowid = -rowid`), ErrHostile},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -155,6 +158,21 @@ func TestHostileContentRefused(t *testing.T) {
 	t.Run("control: re-signed but unchanged merges", func(t *testing.T) {
 		office.importOK(resign(t, pkg, key, FormatVersion, nil))
 		office.verify()
+	})
+	t.Run("control: rows in another order, none declared (a package written before row_order), merges the same", func(t *testing.T) {
+		base := newDevice(t, "区局-新")
+		if _, err := base.db.TrustDevice(context.Background(), key.Public().(ed25519.PublicKey), "测试签名"); err != nil {
+			t.Fatal(err)
+		}
+		base.db.Close()
+		inOrder, shuffled := base.copyTo("按序"), base.copyTo("无序")
+		inOrder.importOK(resign(t, pkg, key, FormatVersion, nil))
+		shuffled.importOK(resign(t, pkg, key, FormatVersion, exec(`DELETE FROM package_meta WHERE key = 'row_order'`,
+			`UPDATE answers SET rowid = -rowid`, `UPDATE communities SET rowid = -rowid`, `UPDATE inspections SET rowid = -rowid`)))
+		shuffled.verify()
+		if shuffled.digest() != inOrder.digest() {
+			t.Errorf("the package read sorted by SQLite gave other records than in its declared rowid order")
+		}
 	})
 }
 
