@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"math"
 	"runtime/debug"
 	"sync"
 )
@@ -14,10 +15,16 @@ import (
 // has the figures.
 const importGCPercent = 400
 
+// importMemoryLimit bounds what the larger target lets the heap grow to
+// (a soft limit: past it the collector runs as often as it must), for
+// packages far larger than a district's, when no limit was set before.
+const importMemoryLimit = 512 << 20
+
 var importGC struct {
 	sync.Mutex
-	depth int // imports running
-	saved int // the target before the first of them
+	depth      int   // imports running
+	saved      int   // the target before the first of them
+	savedLimit int64 // the memory limit before the first of them
 }
 
 // roomyGC raises the collector's target for an import and returns the
@@ -32,6 +39,10 @@ func roomyGC() (restore func()) {
 		if importGC.saved < 0 || importGC.saved > importGCPercent { // off, or already higher: leave it
 			debug.SetGCPercent(importGC.saved)
 		}
+		importGC.savedLimit = debug.SetMemoryLimit(-1) // -1 reads it
+		if importGC.savedLimit == math.MaxInt64 {
+			debug.SetMemoryLimit(importMemoryLimit)
+		}
 	}
 	importGC.depth++
 	return sync.OnceFunc(func() {
@@ -39,6 +50,7 @@ func roomyGC() (restore func()) {
 		defer importGC.Unlock()
 		if importGC.depth--; importGC.depth == 0 {
 			debug.SetGCPercent(importGC.saved)
+			debug.SetMemoryLimit(importGC.savedLimit)
 		}
 	})
 }

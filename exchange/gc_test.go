@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"math"
 	"runtime/debug"
 	"testing"
 )
@@ -20,10 +21,22 @@ func TestRoomyGC(t *testing.T) {
 	if got := gcPercent(); got != importGCPercent {
 		t.Fatalf("with one import still running GOGC = %d, want %d", got, importGCPercent)
 	}
+	if got := debug.SetMemoryLimit(-1); got != importMemoryLimit {
+		t.Fatalf("during an import the memory limit is %d, want %d", got, importMemoryLimit)
+	}
 	second()
 	if got := gcPercent(); got != 100 {
 		t.Fatalf("after the imports GOGC = %d, want 100 again", got)
 	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("after the imports the memory limit is %d, want none again", got)
+	}
+	debug.SetMemoryLimit(1 << 30) // a limit set by someone else stays
+	roomyGC()()
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("a memory limit set before the import became %d", got)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
 
 	for _, p := range []int{-1, 1000} { // off (start-up) or already roomier: left as it is
 		debug.SetGCPercent(p)
