@@ -116,20 +116,91 @@ const (
 	actionAmend    = "amend"
 	actionImport   = "import"
 	// actionImportBatch is one entry for many rows new here that one
-	// import wrote: entity_id is empty and new holds each row's state
-	// (as snapshot renders it), one per line. A row's JSON never holds a
-	// raw newline.
+	// import wrote: entity_id is empty and new holds each row's state.
+	// Written since 2026-11-27 in the compact form: a first line with the
+	// table's column names as a JSON array, then one line per row with its
+	// values as a JSON array in that order (["id","name",…] then
+	// ["0192…","怡乐花园",…]); before that, and still when a chunk's rows
+	// were read back, one JSON object per line (as snapshot renders it).
+	// batchStates reads both. A row's JSON never holds a raw newline.
 	actionImportBatch = "import-batch"
 )
 
 // batchStates splits an import-batch entry's new into the rows' ids and
-// states.
+// states, each state as snapshot renders the row (a JSON object),
+// whichever form the entry was written in. A line of the compact form
+// that does not match its header is skipped (Verify then reports its row
+// as not in the audit log).
 func batchStates(newState string, fn func(id, state string)) {
-	for line := range strings.SplitSeq(newState, "\n") {
-		if line != "" {
-			fn(jsonField(line, "id"), line)
+	if !strings.HasPrefix(newState, "[") {
+		for line := range strings.SplitSeq(newState, "\n") {
+			if line != "" {
+				fn(jsonField(line, "id"), line)
+			}
+		}
+		return
+	}
+	header, rows, _ := strings.Cut(newState, "\n")
+	names, ok := jsonArrayItems(header)
+	idAt := -1
+	for i, n := range names {
+		if n == `"id"` {
+			idAt = i
 		}
 	}
+	if !ok || idAt < 0 {
+		return
+	}
+	var b strings.Builder
+	for line := range strings.SplitSeq(rows, "\n") {
+		vals, ok := jsonArrayItems(line)
+		if !ok || len(vals) != len(names) {
+			continue
+		}
+		b.Reset()
+		b.WriteByte('{')
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(names[i])
+			b.WriteByte(':')
+			b.WriteString(v)
+		}
+		b.WriteByte('}')
+		fn(strings.Trim(vals[idAt], `"`), b.String())
+	}
+}
+
+// jsonArrayItems splits a one-line JSON array of scalars into its items'
+// JSON texts (strings keep their quotes and escapes); ok is false for
+// anything else.
+func jsonArrayItems(s string) (items []string, ok bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return nil, true
+	}
+	start, inString := 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case inString && c == '\\':
+			i++ // the escaped character
+		case c == '"':
+			inString = !inString
+		case !inString && (c == '[' || c == '{' || c == ']' || c == '}'):
+			return nil, false // not a scalar
+		case !inString && c == ',':
+			items = append(items, body[start:i])
+			start = i + 1
+		}
+	}
+	if inString {
+		return nil, false
+	}
+	return append(items, body[start:]), true
 }
 
 var newline = []byte{'\n'}
@@ -196,7 +267,7 @@ type AuditEntry struct {
 func (db *DB) AuditTrail(ctx context.Context, entity, id string) ([]AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, device_id, actor, entity, entity_id, action, old, new
 		FROM audit_log WHERE entity = ?1 AND (entity_id = ?2 OR (entity_id = '' AND action = ?3 AND instr(new, ?4) > 0))
-		ORDER BY seq`, entity, id, actionImportBatch, `"id":`+jsonString(id))
+		ORDER BY seq`, entity, id, actionImportBatch, jsonString(id))
 	if err != nil {
 		return nil, err
 	}

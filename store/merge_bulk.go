@@ -224,21 +224,27 @@ func (db *DB) AuditLine(ctx context.Context, r Row) []byte {
 	return b
 }
 
-// renderBatch renders rows just inserted from their values as snapshot
-// would read them back, one per line (the new state of an import-batch
-// audit entry), when the table's layout allows (ok); a row's line
-// rendered ahead (Row.Audit, by AuditLine) is taken as it is. The buffer
-// is kept for the next chunk.
+// renderBatch renders rows just inserted from their values, in the
+// compact form of an import-batch entry (audit.go: the column names, then
+// each row's values, one line each, which batchStates reads back as
+// snapshot would render the rows), when the table's layout allows (ok); a
+// row's line rendered ahead (Row.Audit, by AuditLine) is taken as it is.
+// The buffer is kept for the next chunk.
 func (m *merger) renderBatch(entity string, rows []Row) (string, bool, error) {
 	layout, err := m.tableLayout(entity)
 	if err != nil || layout == nil {
 		return "", false, err
 	}
-	b := m.batchBuf[:0]
-	for i, r := range rows {
+	b := append(m.batchBuf[:0], '[')
+	for i, c := range layout {
 		if i > 0 {
-			b = append(b, '\n')
+			b = append(b, ',')
 		}
+		b = append(append(append(b, '"'), c.name...), '"')
+	}
+	b = append(b, ']')
+	for _, r := range rows {
+		b = append(b, '\n')
 		if r.Audit != nil {
 			b = append(b, r.Audit...)
 			continue
@@ -252,18 +258,15 @@ func (m *merger) renderBatch(entity string, rows []Row) (string, bool, error) {
 	return string(b), true, nil
 }
 
-// appendAuditLine appends r's line of an import-batch entry (its columns
-// in table order, as JSON); ok is false when a value may not read back as
-// rendered.
+// appendAuditLine appends r's line of an import-batch entry: its values
+// in table order as a JSON array; ok is false when a value may not read
+// back as rendered.
 func appendAuditLine(b []byte, layout []layoutCol, r Row) (_ []byte, ok bool, err error) {
-	b = append(b, '{')
+	b = append(b, '[')
 	for i, c := range layout {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '"')
-		b = append(b, c.name...)
-		b = append(b, '"', ':')
 		var v any
 		if c.src == -1 {
 			v = Initials(r.Str("name"))
@@ -277,7 +280,7 @@ func appendAuditLine(b []byte, layout []layoutCol, r Row) (_ []byte, ok bool, er
 			return b, false, err
 		}
 	}
-	return append(b, '}'), true, nil
+	return append(b, ']'), true, nil
 }
 
 // snapshots reads rows back as the audit log stores them.
