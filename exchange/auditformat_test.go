@@ -12,14 +12,14 @@ import (
 	"github.com/jiayuan-inspect/jiayuan/store"
 )
 
-// The office data file of testdata/audit-batch-objects.db was written by
+// The office data file of testdata/audit-batch-objects.sqlite was written by
 // the version of 2026-11-27 03:52 UTC (main at 4224908), whose import-batch audit entries
 // hold one JSON object per row. Regenerate it (only with that version) by
 //
 //	go test ./exchange -run TestAuditBatchObjectsStillRead -update-audit-fixture
-var updateAuditFixture = flag.Bool("update-audit-fixture", false, "regenerate exchange/testdata/audit-batch-objects.db")
+var updateAuditFixture = flag.Bool("update-audit-fixture", false, "regenerate exchange/testdata/audit-batch-objects.sqlite")
 
-const auditFixture = "testdata/audit-batch-objects.db"
+const auditFixture = "testdata/audit-batch-objects.sqlite"
 
 // TestAuditBatchObjectsStillRead: a data file whose import-batch entries
 // were written as one JSON object per row (before the compact form)
