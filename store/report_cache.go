@@ -327,22 +327,38 @@ func verifyReportCache(ctx context.Context, tx *sql.Tx, rep *VerifyReport) error
 		return err
 	}
 	const msg = "报表缓存与检查记录的答案不符（派生数据，不影响记录；下次出报表时会按答案重建）"
-	for len(list) > 0 {
-		batch := list[:min(500, len(list))]
-		list = list[len(batch):]
-		ids := make([]any, len(batch))
-		byID := make(map[string]*InspectionRecord, len(batch))
-		for i, e := range batch {
-			ids[i] = e.id
-			byID[e.id] = &InspectionRecord{Answers: map[string]inspection.Answer{}}
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.id
+	}
+	return answersInBatches(ctx, tx, ids, func(i int, answers map[string]inspection.Answer) error {
+		e := list[i]
+		if got, err := decodeReportAnswers(e.id, e.blob); err != nil || !sameAnswers(got, answers) {
+			rep.Problems = append(rep.Problems, Problem{Entity: "report_answers", EntityID: e.id, Message: msg})
 		}
-		if err := readAnswers(ctx, tx, ids, byID); err != nil {
+		return nil
+	})
+}
+
+// answersInBatches reads the answers of the inspections ids from the
+// answers table, 500 inspections at a time, and calls fn with the index
+// in ids of each inspection and its answers, in the order of ids (the
+// report caches' checks in Verify).
+func answersInBatches(ctx context.Context, tx *sql.Tx, ids []string, fn func(i int, answers map[string]inspection.Answer) error) error {
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(batch))
+		byID := make(map[string]*InspectionRecord, len(batch))
+		for i, id := range batch {
+			args[i] = id
+			byID[id] = &InspectionRecord{Answers: map[string]inspection.Answer{}}
+		}
+		if err := readAnswers(ctx, tx, args, byID); err != nil {
 			return err
 		}
-		for _, e := range batch {
-			got, err := decodeReportAnswers(e.id, e.blob)
-			if err != nil || !sameAnswers(got, byID[e.id].Answers) {
-				rep.Problems = append(rep.Problems, Problem{Entity: "report_answers", EntityID: e.id, Message: msg})
+		for i, id := range batch {
+			if err := fn(start+i, byID[id].Answers); err != nil {
+				return err
 			}
 		}
 	}

@@ -347,30 +347,21 @@ func (db *DB) verifyReportSummaries(ctx context.Context, tx *sql.Tx, rep *Verify
 		return err
 	}
 	const msg = "汇总表缓存与检查记录的答案或得分不符（派生数据，不影响记录；下次出汇总表时会按答案重建）"
-	for len(list) > 0 {
-		batch := list[:min(500, len(list))]
-		list = list[len(batch):]
-		ids := make([]any, len(batch))
-		byID := make(map[string]*InspectionRecord, len(batch))
-		for i, e := range batch {
-			ids[i] = e.id
-			byID[e.id] = &InspectionRecord{Answers: map[string]inspection.Answer{}}
-		}
-		if err := readAnswers(ctx, tx, ids, byID); err != nil {
-			return err
-		}
-		for _, e := range batch {
-			answers := byID[e.id].Answers
-			got, sc, err := decodeReportSummary(e.id, e.blob)
-			ok := err == nil && reflect.DeepEqual(got, summaryAnswers(answers))
-			if ok {
-				tpl, err := db.Template(ctx, e.tpl, e.version)
-				ok = err == nil && reflect.DeepEqual(sc, inspection.Score(tpl, answers))
-			}
-			if !ok {
-				rep.Problems = append(rep.Problems, Problem{Entity: "report_summaries", EntityID: e.id, Message: msg})
-			}
-		}
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.id
 	}
-	return nil
+	return answersInBatches(ctx, tx, ids, func(i int, answers map[string]inspection.Answer) error {
+		e := list[i]
+		got, sc, err := decodeReportSummary(e.id, e.blob)
+		ok := err == nil && reflect.DeepEqual(got, summaryAnswers(answers))
+		if ok {
+			tpl, err := db.Template(ctx, e.tpl, e.version)
+			ok = err == nil && reflect.DeepEqual(sc, inspection.Score(tpl, answers))
+		}
+		if !ok {
+			rep.Problems = append(rep.Problems, Problem{Entity: "report_summaries", EntityID: e.id, Message: msg})
+		}
+		return nil
+	})
 }
