@@ -59,7 +59,7 @@ type ImportOptions struct {
 // copy of the data file taken before the first merge.
 func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOptions) []Result {
 	imp := &importer{db: db, opts: opts, lim: opts.Limits.withDefaults()}
-	defer roomyGC()()
+	defer store.RoomyGC(store.ImportGCPercent)()
 	out := make([]Result, 0, len(paths))
 	for _, p := range paths {
 		out = append(out, imp.file(ctx, p))

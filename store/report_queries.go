@@ -119,6 +119,7 @@ var latestResultsChunk = 500
 // 20,000 communities; docs/PERFORMANCE.md). The next chunk is read while
 // fn is called with the current one.
 func (db *DB) LatestResults(ctx context.Context, f ReportFilter, fn func(CommunityResult) error) error {
+	defer RoomyGC(reportGCPercent)() // the caller's writing included: it runs inside fn
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
