@@ -53,7 +53,8 @@ func RoomyGC(percent int) (restore func()) {
 	return sync.OnceFunc(func() {
 		roomy.Lock()
 		defer roomy.Unlock()
-		roomy.active = slices.Delete(roomy.active, slices.Index(roomy.active, percent), slices.Index(roomy.active, percent)+1)
+		i := slices.Index(roomy.active, percent)
+		roomy.active = slices.Delete(roomy.active, i, i+1)
 		if len(roomy.active) == 0 {
 			debug.SetGCPercent(roomy.saved)
 			debug.SetMemoryLimit(roomy.savedLimit)

@@ -253,16 +253,12 @@ func (db *DB) storeReportCache(ctx context.Context, entries []reportCacheEntry) 
 		return err
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, `INSERT INTO report_answers(inspection_id, content_digest, answers)
-		SELECT id, ?2, ?3 FROM inspections WHERE id = ?1 AND content_digest = ?2 AND status = 'finalized'
-		ON CONFLICT(inspection_id) DO UPDATE SET content_digest = excluded.content_digest, answers = excluded.answers`)
+	st, err := prepareCacheUpsert(ctx, tx, "report_answers", "answers")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sum, err := tx.PrepareContext(ctx, `INSERT INTO report_summaries(inspection_id, content_digest, summary)
-		SELECT id, ?2, ?3 FROM inspections WHERE id = ?1 AND content_digest = ?2 AND status = 'finalized'
-		ON CONFLICT(inspection_id) DO UPDATE SET content_digest = excluded.content_digest, summary = excluded.summary`)
+	sum, err := prepareCacheUpsert(ctx, tx, "report_summaries", "summary")
 	if err != nil {
 		return err
 	}
@@ -280,6 +276,15 @@ func (db *DB) storeReportCache(ctx context.Context, entries []reportCacheEntry) 
 		}
 	}
 	return tx.Commit()
+}
+
+// prepareCacheUpsert prepares the write of one entry (id, content digest,
+// blob) into a report cache table, kept only while the record is the
+// finalized one of that digest.
+func prepareCacheUpsert(ctx context.Context, tx *sql.Tx, table, blobCol string) (*sql.Stmt, error) {
+	return tx.PrepareContext(ctx, `INSERT INTO `+table+`(inspection_id, content_digest, `+blobCol+`)
+		SELECT id, ?2, ?3 FROM inspections WHERE id = ?1 AND content_digest = ?2 AND status = 'finalized'
+		ON CONFLICT(inspection_id) DO UPDATE SET content_digest = excluded.content_digest, `+blobCol+` = excluded.`+blobCol)
 }
 
 // ReportCacheSize is how many records the report cache holds and how many

@@ -138,9 +138,11 @@ func rawExec(t *testing.T, raw *sql.DB, q string, args ...any) int64 {
 	return n
 }
 
-func cacheSize(t *testing.T, db *store.DB) (int, int) {
+// cacheSize is what count (DB.ReportCacheSize, DB.ReportSummaryCacheSize)
+// says: entries, and those valid.
+func cacheSize(t *testing.T, count func(context.Context) (int, int, error)) (int, int) {
 	t.Helper()
-	n, valid, err := db.ReportCacheSize(context.Background())
+	n, valid, err := count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,12 +181,12 @@ func checkReportCache(t *testing.T, db *store.DB, path string) {
 	if records < 10 {
 		t.Fatalf("only %d communities have a finalized record", records)
 	}
-	if n, _ := cacheSize(t, db); n != 0 {
+	if n, _ := cacheSize(t, db.ReportCacheSize); n != 0 {
 		t.Fatalf("the cache holds %d entries before any report", n)
 	}
 	// First report: read from the answers, the cache filled.
 	sameResults(t, "filling", collect(t, db.LatestResults, store.ReportFilter{}), want)
-	if n, valid := cacheSize(t, db); n != records || valid != records {
+	if n, valid := cacheSize(t, db.ReportCacheSize); n != records || valid != records {
 		t.Fatalf("after the first report the cache holds %d entries (%d valid), want one per record (%d)", n, valid, records)
 	}
 	// From the cache.
@@ -208,7 +210,7 @@ func checkReportCache(t *testing.T, db *store.DB, path string) {
 	rawExec(t, raw, `UPDATE report_answers SET answers = CAST(substr(answers, 1, 20) || 'x' || substr(answers, 22) AS BLOB) WHERE inspection_id = ?`, ids[1])
 	rawExec(t, raw, `UPDATE report_answers SET answers = substr(answers, 1, length(answers) / 2) WHERE inspection_id = ?`, ids[2])
 	rawExec(t, raw, `UPDATE report_answers SET answers = X'01' WHERE inspection_id = ?`, ids[3])
-	if _, valid := cacheSize(t, db); valid != records-1 {
+	if _, valid := cacheSize(t, db.ReportCacheSize); valid != records-1 {
 		t.Fatalf("%d valid entries with one stale, want %d", valid, records-1)
 	}
 	sameResults(t, "stale and corrupted entries", collect(t, db.LatestResults, store.ReportFilter{}), want)
@@ -248,7 +250,7 @@ func checkReportCache(t *testing.T, db *store.DB, path string) {
 	rawExec(t, raw, `DELETE FROM report_answers`)
 	rawExec(t, raw, `UPDATE answers SET note = replace(note, '（改）', '') WHERE inspection_id = ?`, ids[0])
 	sameResults(t, "refilled", collect(t, db.LatestResults, store.ReportFilter{}), want)
-	if n, valid := cacheSize(t, db); n != records || valid != records {
+	if n, valid := cacheSize(t, db.ReportCacheSize); n != records || valid != records {
 		t.Fatalf("refilled: %d entries (%d valid), want %d", n, valid, records)
 	}
 }
@@ -262,7 +264,7 @@ func TestReportCacheOfficeResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, valid := cacheSize(t, db)
+	n, valid := cacheSize(t, db.ReportCacheSize)
 	if n == 0 || n != valid {
 		t.Fatalf("OfficeResults left %d entries (%d valid)", n, valid)
 	}
@@ -286,12 +288,12 @@ func TestReportCacheWriteFailureHarmless(t *testing.T) {
 	for range 2 {
 		sameResults(t, "cache refused", collect(t, db.LatestResults, store.ReportFilter{}), want)
 	}
-	if n, _ := cacheSize(t, db); n != 0 {
+	if n, _ := cacheSize(t, db.ReportCacheSize); n != 0 {
 		t.Fatalf("%d entries written through a refusing trigger", n)
 	}
 	rawExec(t, raw, `DROP TRIGGER no_cache`)
 	sameResults(t, "cache allowed again", collect(t, db.LatestResults, store.ReportFilter{}), want)
-	if n, valid := cacheSize(t, db); n == 0 || n != valid {
+	if n, valid := cacheSize(t, db.ReportCacheSize); n == 0 || n != valid {
 		t.Fatalf("after the trigger went, %d entries (%d valid)", n, valid)
 	}
 }

@@ -69,15 +69,6 @@ func sameSummaries(t *testing.T, what string, got, want []store.CommunityResult)
 	}
 }
 
-func summaryCacheSize(t *testing.T, db *store.DB) (int, int) {
-	t.Helper()
-	n, valid, err := db.ReportSummaryCacheSize(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n, valid
-}
-
 // TestReportSummaryCacheSameResults: reading for the 汇总表
 // (ReportFilter.Summary, report_summary.go) gives what reading the answers
 // gives — the same records, scores and 汇总表, values and styles — on a
@@ -113,13 +104,13 @@ func checkSummaryCache(t *testing.T, db *store.DB, path string) {
 	if records < 10 || vetoes == 0 {
 		t.Fatalf("only %d communities have a finalized record, with %d veto findings", records, vetoes)
 	}
-	if n, _ := summaryCacheSize(t, db); n != 0 {
+	if n, _ := cacheSize(t, db.ReportSummaryCacheSize); n != 0 {
 		t.Fatalf("the 汇总表's cache holds %d entries before any report", n)
 	}
 	// No cache at all: read from the answers, both caches filled.
 	sameSummaries(t, "filling", collect(t, db.LatestResults, summaryFilter), want)
-	for _, size := range []func(*testing.T, *store.DB) (int, int){summaryCacheSize, cacheSize} {
-		if n, valid := size(t, db); n != records || valid != records {
+	for _, count := range []func(context.Context) (int, int, error){db.ReportSummaryCacheSize, db.ReportCacheSize} {
+		if n, valid := cacheSize(t, count); n != records || valid != records {
 			t.Fatalf("after the first 汇总表 a cache holds %d entries (%d valid), want one per record (%d)", n, valid, records)
 		}
 	}
@@ -137,7 +128,7 @@ func checkSummaryCache(t *testing.T, db *store.DB, path string) {
 	// after the upgrade to migration 0010 does).
 	rawExec(t, raw, `DELETE FROM report_summaries`)
 	sameSummaries(t, "from the report cache", collect(t, db.LatestResults, summaryFilter), want)
-	if n, valid := summaryCacheSize(t, db); n != records || valid != records {
+	if n, valid := cacheSize(t, db.ReportSummaryCacheSize); n != records || valid != records {
 		t.Fatalf("filled from the report cache: %d entries (%d valid), want %d", n, valid, records)
 	}
 
@@ -154,7 +145,7 @@ func checkSummaryCache(t *testing.T, db *store.DB, path string) {
 	rawExec(t, raw, `UPDATE report_summaries SET summary = substr(summary, 1, length(summary) / 2) WHERE inspection_id = ?`, ids[2])
 	rawExec(t, raw, `UPDATE report_summaries SET summary = X'01' WHERE inspection_id = ?`, ids[3])
 	rawExec(t, raw, `UPDATE report_summaries SET summary = CAST(X'7F' || substr(summary, 2) AS BLOB) WHERE inspection_id = ?`, ids[4])
-	if _, valid := summaryCacheSize(t, db); valid != records-1 {
+	if _, valid := cacheSize(t, db.ReportSummaryCacheSize); valid != records-1 {
 		t.Fatalf("%d valid entries with one stale, want %d", valid, records-1)
 	}
 	sameSummaries(t, "stale and corrupted entries", collect(t, db.LatestResults, summaryFilter), want)
@@ -198,7 +189,7 @@ func checkSummaryCache(t *testing.T, db *store.DB, path string) {
 	rawExec(t, raw, `DELETE FROM report_summaries`)
 	rawExec(t, raw, `DELETE FROM report_answers`)
 	got := collect(t, db.LatestResults, summaryFilter)
-	if n, valid := summaryCacheSize(t, db); n != records-1 || valid != records-1 {
+	if n, valid := cacheSize(t, db.ReportSummaryCacheSize); n != records-1 || valid != records-1 {
 		t.Fatalf("with one record changed: %d entries (%d valid), want %d", n, valid, records-1)
 	}
 	for _, r := range got {
@@ -212,7 +203,7 @@ func checkSummaryCache(t *testing.T, db *store.DB, path string) {
 	rawExec(t, raw, `UPDATE answers SET result = CASE result WHEN 'pass' THEN 'fail' ELSE 'pass' END, text = replace(text, '（改）', '')
 		WHERE inspection_id = ? AND text LIKE '%（改）'`, ids[0])
 	sameSummaries(t, "refilled", collect(t, db.LatestResults, summaryFilter), want)
-	if n, valid := summaryCacheSize(t, db); n != records || valid != records {
+	if n, valid := cacheSize(t, db.ReportSummaryCacheSize); n != records || valid != records {
 		t.Fatalf("refilled: %d entries (%d valid), want %d", n, valid, records)
 	}
 }
@@ -227,12 +218,12 @@ func TestReportSummaryCacheWriteFailureHarmless(t *testing.T) {
 	for range 2 {
 		sameSummaries(t, "cache refused", collect(t, db.LatestResults, summaryFilter), want)
 	}
-	if n, _ := summaryCacheSize(t, db); n != 0 {
+	if n, _ := cacheSize(t, db.ReportSummaryCacheSize); n != 0 {
 		t.Fatalf("%d entries written through a refusing trigger", n)
 	}
 	rawExec(t, raw, `DROP TRIGGER no_summaries`)
 	sameSummaries(t, "cache allowed again", collect(t, db.LatestResults, summaryFilter), want)
-	if n, valid := summaryCacheSize(t, db); n == 0 || n != valid {
+	if n, valid := cacheSize(t, db.ReportSummaryCacheSize); n == 0 || n != valid {
 		t.Fatalf("after the trigger went, %d entries (%d valid)", n, valid)
 	}
 }
